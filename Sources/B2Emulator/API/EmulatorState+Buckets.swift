@@ -1,0 +1,155 @@
+import GRDB
+
+extension EmulatorState {
+    static let maximumBuckets = 100
+
+    /// `b2_list_buckets`.
+    func listBuckets(_ call: APICall) async throws -> JSONValue {
+        let principal = call.principal!
+        try principal.require("listBuckets")
+        let bucketId = try call.parameters.optionalString("bucketId")
+        let bucketName = try call.parameters.optionalString("bucketName")
+        let types = try call.parameters.optionalStringArray("bucketTypes") ?? ["all"]
+        if principal.isBucketRestricted, bucketId == nil, bucketName == nil, call.version > 1 {
+            throw B2APIError.unauthorized(
+                "This key is restricted to buckets \(principal.key.bucketIdList!.joined(separator: ", ")): "
+                    + "pass bucketId or bucketName to b2_list_buckets"
+            )
+        }
+        let rows = try await database.writer.read { db in
+            var request = BucketRecord.order(BucketRecord.Columns.bucketName)
+            if let bucketId { request = request.filter(BucketRecord.Columns.bucketId == bucketId) }
+            if let bucketName {
+                request = request.filter(sql: "bucketName = ? COLLATE BINARY", arguments: [bucketName])
+            }
+            return try request.fetchAll(db)
+        }
+        let visible = rows.filter { bucket in
+            (types.contains("all") || types.contains(bucket.bucketType))
+                && (principal.key.bucketIdList?.contains(bucket.bucketId) ?? true)
+        }
+        if let only = bucketId ?? bucketName, visible.isEmpty, principal.isBucketRestricted,
+            let match = rows.first, match.bucketId == only || match.bucketName == only
+        {
+            try principal.requireBucket(match.bucketId)
+        }
+        return ["buckets": .array(visible.map { Rendering.bucket($0, accountId: accountId, principal: principal) })]
+    }
+
+    /// `b2_create_bucket`.
+    func createBucket(_ call: APICall) async throws -> JSONValue {
+        let principal = call.principal!
+        try principal.require("writeBuckets")
+        if principal.isBucketRestricted {
+            throw B2APIError.unauthorized("A key restricted to buckets cannot create buckets: use an unrestricted key")
+        }
+        let name = try call.parameters.string("bucketName")
+        try NameRules.checkBucketName(name)
+        let type = try call.parameters.string("bucketType")
+        try Self.checkBucketType(type)
+        let bucket = BucketRecord(
+            bucketId: Identifiers.bucketId(),
+            bucketName: name,
+            bucketType: type,
+            bucketInfo: try Self.objectText(call.parameters, "bucketInfo") ?? "{}",
+            corsRules: try Self.arrayText(call.parameters, "corsRules") ?? "[]",
+            lifecycleRules: try Self.arrayText(call.parameters, "lifecycleRules") ?? "[]",
+            revision: 1,
+            createdAt: Clock.nowMillis()
+        )
+        if try call.parameters.optionalBool("fileLockEnabled") == true {
+            throw B2APIError.badRequest("This emulator does not support Object Lock: create the bucket without it")
+        }
+        try await database.writer.write { db in
+            if try BucketRecord.filter(sql: "bucketName = ?", arguments: [name]).fetchCount(db) > 0 {
+                throw B2APIError(.badRequest, "duplicate_bucket_name", "Bucket name is already in use.")
+            }
+            guard try BucketRecord.fetchCount(db) < Self.maximumBuckets else {
+                throw B2APIError(
+                    .badRequest, "too_many_buckets", "Account already has \(Self.maximumBuckets) buckets: delete one"
+                )
+            }
+            try bucket.insert(db)
+        }
+        return Rendering.bucket(bucket, accountId: accountId, principal: principal)
+    }
+
+    /// `b2_update_bucket`.
+    func updateBucket(_ call: APICall) async throws -> JSONValue {
+        let principal = call.principal!
+        try principal.require("writeBuckets")
+        let bucketId = try call.parameters.string("bucketId")
+        try principal.requireBucket(bucketId)
+        let type = try call.parameters.optionalString("bucketType")
+        if let type { try Self.checkBucketType(type) }
+        let info = try Self.objectText(call.parameters, "bucketInfo")
+        let cors = try Self.arrayText(call.parameters, "corsRules")
+        let lifecycle = try Self.arrayText(call.parameters, "lifecycleRules")
+        let ifRevisionIs = try call.parameters.optionalInt("ifRevisionIs")
+        let bucket = try await database.writer.write { db in
+            guard var bucket = try BucketRecord.fetchOne(db, key: bucketId) else {
+                throw B2APIError.badBucketID(bucketId)
+            }
+            if let ifRevisionIs, ifRevisionIs != bucket.revision {
+                throw B2APIError(
+                    .conflict, "conflict", "simultaneous updates to bucket: revision is \(bucket.revision)")
+            }
+            if let type { bucket.bucketType = type }
+            if let info { bucket.bucketInfo = info }
+            if let cors { bucket.corsRules = cors }
+            if let lifecycle { bucket.lifecycleRules = lifecycle }
+            bucket.revision += 1
+            try bucket.update(db)
+            return bucket
+        }
+        return Rendering.bucket(bucket, accountId: accountId, principal: principal)
+    }
+
+    /// `b2_delete_bucket`: only an empty bucket (no versions, no unfinished large files).
+    func deleteBucket(_ call: APICall) async throws -> JSONValue {
+        let principal = call.principal!
+        try principal.require("deleteBuckets")
+        let bucketId = try call.parameters.string("bucketId")
+        try principal.requireBucket(bucketId)
+        let bucket = try await database.writer.write { db in
+            guard let bucket = try BucketRecord.fetchOne(db, key: bucketId) else {
+                throw B2APIError.badBucketID(bucketId)
+            }
+            if try FileRecord.filter(FileRecord.Columns.bucketId == bucketId).fetchCount(db) > 0 {
+                throw B2APIError(
+                    .badRequest, "cannot_delete_non_empty_bucket",
+                    "Bucket \(bucket.bucketName) is not empty: delete every file version and unfinished large file first"
+                )
+            }
+            try bucket.delete(db)
+            return bucket
+        }
+        return Rendering.bucket(bucket, accountId: accountId, principal: principal)
+    }
+
+    /// Looks up a bucket by id, answering B2's `bad_bucket_id` when it does not exist.
+    func bucket(_ bucketId: String) async throws -> BucketRecord {
+        guard let bucket = try await database.writer.read({ db in try BucketRecord.fetchOne(db, key: bucketId) }) else {
+            throw B2APIError.badBucketID(bucketId)
+        }
+        return bucket
+    }
+
+    private static func checkBucketType(_ type: String) throws {
+        guard type == "allPrivate" || type == "allPublic" else {
+            throw B2APIError.badRequest("Invalid bucketType \"\(type)\": use allPrivate or allPublic")
+        }
+    }
+
+    private static func objectText(_ parameters: CallParameters, _ name: String) throws -> String? {
+        guard let value = parameters.optionalRaw(name) else { return nil }
+        guard case .object = value else { throw B2APIError.badRequest("Field \(name) must be an object") }
+        return value.serialized()
+    }
+
+    private static func arrayText(_ parameters: CallParameters, _ name: String) throws -> String? {
+        guard let value = parameters.optionalRaw(name) else { return nil }
+        guard case .array = value else { throw B2APIError.badRequest("Field \(name) must be an array") }
+        return value.serialized()
+    }
+}

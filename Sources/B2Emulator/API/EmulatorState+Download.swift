@@ -1,0 +1,139 @@
+import GRDB
+import HTTPTypes
+import Hummingbird
+import NIOCore
+import _NIOFileSystem
+
+extension EmulatorState {
+    /// `GET|HEAD /file/BUCKET/NAME`: the latest visible version of a name.
+    func downloadByName(_ request: Request, faults: DownloadFaults) async throws -> Response {
+        let path = request.uri.path
+        let rest = path.dropFirst("/file/".count)
+        guard let slash = rest.firstIndex(of: "/"), let bucketName = B2PercentEncoding.decode(rest[..<slash]),
+            let fileName = B2PercentEncoding.decode(rest[rest.index(after: slash)...]), !fileName.isEmpty
+        else {
+            throw B2APIError.badRequest("Download URLs look like /file/BUCKET/NAME with NAME percent-encoded")
+        }
+        let found = try await database.writer.read { db -> (BucketRecord, FileRecord?)? in
+            guard let bucket = try BucketRecord.filter(BucketRecord.Columns.bucketName == bucketName).fetchOne(db)
+            else {
+                return nil
+            }
+            let file = try FileRecord.filter(
+                FileRecord.Columns.bucketId == bucket.bucketId && FileRecord.Columns.fileName == fileName
+                    && FileRecord.Columns.action != "start"
+            ).order(FileRecord.Columns.seq.desc).fetchOne(db)
+            return (bucket, file)
+        }
+        guard let (bucket, latest) = found else {
+            throw B2APIError.notFound("Bucket \(bucketName) does not exist")
+        }
+        var principal: Principal?
+        if bucket.bucketType != "allPublic" || request.authorizationToken != nil {
+            let caller = try authenticate(request) { scope in
+                switch scope {
+                case .account: true
+                case .download(let bucketId, let prefix): bucketId == bucket.bucketId && fileName.hasBytePrefix(prefix)
+                default: false
+                }
+            }
+            if caller.token.scope == .account {
+                try caller.require("readFiles")
+                try caller.requireBucket(bucket.bucketId)
+                try caller.requireName(fileName)
+            }
+            principal = caller
+        }
+        guard let file = latest, file.action == "upload" else {
+            throw B2APIError.notFound("File with such name does not exist: \(fileName)")
+        }
+        return try await respond(with: file, to: request, principal: principal, faults: faults)
+    }
+
+    /// `b2_download_file_by_id`: one version by id (GET or HEAD with `?fileId=`, or POST with JSON).
+    func downloadById(_ request: Request, fileId: String, faults: DownloadFaults) async throws -> Response {
+        let principal = try authenticate(request) { $0 == .account }
+        try principal.require("readFiles")
+        guard
+            let file = try await database.writer.read({ db in
+                try FileRecord.filter(FileRecord.Columns.fileId == fileId).fetchOne(db)
+            }), file.action == "upload"
+        else {
+            throw B2APIError.notFound("File with such id does not exist: \(fileId)")
+        }
+        try principal.requireBucket(file.bucketId)
+        try principal.requireName(file.fileName)
+        return try await respond(with: file, to: request, principal: principal, faults: faults)
+    }
+
+    private func respond(
+        with file: FileRecord,
+        to request: Request,
+        principal: Principal?,
+        faults: DownloadFaults
+    ) async throws -> Response {
+        var headers = Self.downloadHeaders(file, request: request)
+        let range = try ByteRange.resolve(request.headers[.range], length: file.contentLength)
+        let status: HTTPResponse.Status
+        let slice: ClosedRange<Int64>?
+        if let range {
+            status = .partialContent
+            headers[.contentRange] = "bytes \(range.lowerBound)-\(range.upperBound)/\(file.contentLength)"
+            slice = range
+        } else {
+            status = .ok
+            slice = file.contentLength > 0 ? 0...(file.contentLength - 1) : nil
+        }
+        let length = slice.map { $0.upperBound - $0.lowerBound + 1 } ?? 0
+        headers[.contentLength] = String(length)
+        if request.method == .head || slice == nil {
+            return Response(status: status, headers: headers, body: ResponseBody(contentLength: 0) { _ in })
+        }
+        let path = blobs.blobPath(file.blob!)
+        let truncateAt = faults.truncate ? max(0, length / 2) : nil
+        let body = ResponseBody(contentLength: Int(length)) { writer in
+            try await FileSystem.shared.withFileHandle(forReadingAt: FilePath(path)) { handle in
+                var sent: Int64 = 0
+                let chunkLength: ByteCount = length > 4 << 20 ? .mebibytes(1) : .kibibytes(256)
+                for try await chunk in handle.readChunks(in: slice!, chunkLength: chunkLength) {
+                    if let truncateAt, sent + Int64(chunk.readableBytes) > truncateAt {
+                        throw FaultInjected.truncatedBody
+                    }
+                    sent += Int64(chunk.readableBytes)
+                    try await writer.write(chunk)
+                }
+            }
+            try await writer.finish(nil)
+        }
+        return Response(status: status, headers: headers, body: body)
+    }
+
+    /// The `x-bz-*` and content headers of a download.
+    static func downloadHeaders(_ file: FileRecord, request: Request) -> HTTPFields {
+        var headers = HTTPFields()
+        headers[.contentType] = file.contentType ?? "application/octet-stream"
+        headers[.acceptRanges] = "bytes"
+        headers[HTTPField.Name("x-bz-file-id")!] = file.fileId
+        headers[HTTPField.Name("x-bz-file-name")!] = B2PercentEncoding.encode(file.fileName)
+        headers[HTTPField.Name("x-bz-content-sha1")!] = file.contentSha1 ?? "none"
+        headers[HTTPField.Name("x-bz-upload-timestamp")!] = String(file.uploadTimestamp)
+        headers[HTTPField.Name("x-bz-server-side-encryption")!] = nil
+        for (key, value) in Rendering.stringPairs(file.fileInfo) {
+            if let standard = NameRules.headerInfoKeys[key], let name = HTTPField.Name(standard) {
+                headers[name] = value
+            } else if let name = HTTPField.Name("x-bz-info-" + key) {
+                headers.append(HTTPField(name: name, value: B2PercentEncoding.encode(value)))
+            }
+        }
+        let overrides: [(String, HTTPField.Name)] = [
+            ("b2ContentDisposition", .contentDisposition), ("b2ContentLanguage", .contentLanguage),
+            ("b2Expires", .expires), ("b2CacheControl", .cacheControl), ("b2ContentEncoding", .contentEncoding),
+            ("b2ContentType", .contentType),
+        ]
+        let query = request.uri.queryParameters
+        for (parameter, header) in overrides {
+            if let value = query[parameter[...]] { headers[header] = String(value) }
+        }
+        return headers
+    }
+}

@@ -1,0 +1,180 @@
+import GRDB
+
+extension EmulatorState {
+    /// Finds a file version by id, answering 400 `bad_request` for an id that could not be one and 404 otherwise.
+    func fileVersion(_ fileId: String) async throws -> FileRecord {
+        guard fileId.hasPrefix("4_z") else { throw B2APIError.badRequest("Invalid fileId: \(fileId)") }
+        guard
+            let file = try await database.writer.read({ db in
+                try FileRecord.filter(FileRecord.Columns.fileId == fileId).fetchOne(db)
+            })
+        else {
+            throw B2APIError.notFound("File not present: \(fileId)")
+        }
+        return file
+    }
+
+    /// `b2_get_file_info`.
+    func getFileInfo(_ call: APICall) async throws -> JSONValue {
+        let principal = call.principal!
+        try principal.require("readFiles")
+        let file = try await fileVersion(try call.parameters.string("fileId"))
+        try principal.requireBucket(file.bucketId)
+        try principal.requireName(file.fileName)
+        return Rendering.file(file, accountId: accountId, principal: principal, version: call.version)
+    }
+
+    /// `b2_hide_file`: adds a hide marker as the newest version of a name.
+    func hideFile(_ call: APICall) async throws -> JSONValue {
+        let principal = call.principal!
+        try principal.require("writeFiles")
+        let bucketId = try call.parameters.string("bucketId")
+        let fileName = try call.parameters.string("fileName")
+        try NameRules.checkFileName(fileName)
+        try principal.requireBucket(bucketId)
+        try principal.requireName(fileName)
+        let marker = FileRecord(
+            seq: nil,
+            fileId: Identifiers.fileId(bucketId: bucketId),
+            bucketId: bucketId,
+            fileName: fileName,
+            action: "hide",
+            contentLength: 0,
+            contentSha1: ContentDigest.emptySHA1,
+            contentMd5: nil,
+            contentType: "application/x-bz-hide-marker",
+            fileInfo: "{}",
+            uploadTimestamp: Clock.nowMillis(),
+            blob: nil
+        )
+        try await database.writer.write { db in
+            guard try BucketRecord.fetchOne(db, key: bucketId) != nil else { throw B2APIError.badBucketID(bucketId) }
+            let latest = try FileRecord.filter(
+                FileRecord.Columns.bucketId == bucketId && FileRecord.Columns.fileName == fileName
+                    && FileRecord.Columns.action != "start"
+            ).order(FileRecord.Columns.seq.desc).fetchOne(db)
+            guard let latest else {
+                throw B2APIError(.badRequest, "no_such_file", "No file named \(fileName) to hide")
+            }
+            guard latest.action != "hide" else {
+                throw B2APIError(.badRequest, "already_hidden", "File already hidden: \(fileName)")
+            }
+            try marker.insert(db)
+        }
+        return Rendering.file(marker, accountId: accountId, principal: principal, version: call.version)
+    }
+
+    /// `b2_delete_file_version`: removes one version (or an unfinished large file) and then its bytes.
+    func deleteFileVersion(_ call: APICall) async throws -> JSONValue {
+        let principal = call.principal!
+        try principal.require("deleteFiles")
+        let fileId = try call.parameters.string("fileId")
+        let fileName = try call.parameters.string("fileName")
+        let file = try await fileVersion(fileId)
+        try principal.requireBucket(file.bucketId)
+        try principal.requireName(file.fileName)
+        guard file.fileName.utf8.elementsEqual(fileName.utf8) else {
+            throw B2APIError(.badRequest, "file_not_present", "File \(fileId) is not named \(fileName)")
+        }
+        try await removeVersion(file)
+        return ["fileId": .string(fileId), "fileName": .string(fileName)]
+    }
+
+    /// Deletes a version's row, then its blob when no other version shares it, or its parts.
+    func removeVersion(_ file: FileRecord) async throws {
+        let orphanedBlob = try await database.writer.write { db -> String? in
+            guard try FileRecord.deleteOne(db, key: ["fileId": file.fileId]) else {
+                throw B2APIError(.badRequest, "file_not_present", "File not present: \(file.fileId)")
+            }
+            guard let blob = file.blob else { return nil }
+            return try FileRecord.filter(FileRecord.Columns.blob == blob).fetchCount(db) == 0 ? blob : nil
+        }
+        if let orphanedBlob { blobs.remove(blobs.blobPath(orphanedBlob)) }
+        if file.action == "start" { blobs.remove(blobs.partDirectory(fileId: file.fileId)) }
+    }
+
+    /// `b2_copy_file`: a server-side copy, whole (sharing bytes) or a range.
+    func copyFile(_ call: APICall) async throws -> JSONValue {
+        let principal = call.principal!
+        try principal.require("readFiles")
+        try principal.require("writeFiles")
+        let source = try await fileVersion(try call.parameters.string("sourceFileId"))
+        guard source.action == "upload" else { throw B2APIError.badRequest("Only uploaded files can be copied") }
+        try principal.requireBucket(source.bucketId)
+        try principal.requireName(source.fileName)
+        let fileName = try call.parameters.string("fileName")
+        try NameRules.checkFileName(fileName)
+        let bucketId = try call.parameters.optionalString("destinationBucketId") ?? source.bucketId
+        try principal.requireBucket(bucketId)
+        try principal.requireName(fileName)
+        let directive = try call.parameters.optionalString("metadataDirective") ?? "COPY"
+        let contentType = try call.parameters.optionalString("contentType")
+        let info = try call.parameters.optionalStringMap("fileInfo")
+        var newType = source.contentType
+        var newInfo = source.fileInfo
+        switch directive {
+        case "COPY":
+            guard contentType == nil, info == nil else {
+                throw B2APIError.badRequest("With metadataDirective COPY, do not send contentType or fileInfo")
+            }
+        case "REPLACE":
+            guard let contentType else {
+                throw B2APIError.badRequest("With metadataDirective REPLACE, contentType is required")
+            }
+            newType = try Self.contentType(contentType, fileName: fileName)
+            try NameRules.checkFileInfo(info ?? [], fileName: fileName)
+            newInfo = Rendering.stringMapText(info ?? [])
+        default:
+            throw B2APIError.badRequest("metadataDirective must be COPY or REPLACE, not \(directive)")
+        }
+        _ = try await bucket(bucketId)
+        let range = try ByteRange.resolve(try call.parameters.optionalString("range"), length: source.contentLength)
+        let fileId = Identifiers.fileId(bucketId: bucketId)
+        var record = FileRecord(
+            seq: nil, fileId: fileId, bucketId: bucketId, fileName: fileName, action: "upload",
+            contentLength: source.contentLength, contentSha1: source.contentSha1, contentMd5: source.contentMd5,
+            contentType: newType, fileInfo: newInfo, uploadTimestamp: Clock.nowMillis(), blob: source.blob
+        )
+        if let range, range.count < source.contentLength {
+            let temporary = try await blobs.copyRange(
+                of: blobs.blobPath(source.blob!), offset: range.lowerBound, length: Int64(range.count)
+            )
+            let digest = try await Self.digest(ofFile: temporary)
+            try blobs.commit(temporary, to: blobs.blobPath(fileId))
+            record.blob = fileId
+            record.contentLength = Int64(range.count)
+            record.contentSha1 = digest.sha1
+            record.contentMd5 = digest.md5
+        }
+        try await database.writer.write { [record] db in
+            guard try FileRecord.filter(FileRecord.Columns.fileId == source.fileId).fetchCount(db) == 1 else {
+                throw B2APIError.notFound("File not present: \(source.fileId)")
+            }
+            try record.insert(db)
+        }
+        return Rendering.file(record, accountId: accountId, principal: principal, version: call.version, action: "copy")
+    }
+
+    /// `b2_get_download_authorization`: a token for downloads by name under a prefix.
+    func getDownloadAuthorization(_ call: APICall) async throws -> JSONValue {
+        let principal = call.principal!
+        try principal.require("shareFiles")
+        let bucketId = try call.parameters.string("bucketId")
+        try principal.requireBucket(bucketId)
+        let prefix = try call.parameters.string("fileNamePrefix")
+        try principal.requireListingPrefix(prefix)
+        let seconds = try call.parameters.int("validDurationInSeconds")
+        guard (1...604_800).contains(seconds) else {
+            throw B2APIError.badRequest("validDurationInSeconds must be between 1 and 604800, not \(seconds)")
+        }
+        _ = try await bucket(bucketId)
+        let token = issueToken(
+            for: principal.key, scope: .download(bucketId: bucketId, prefix: prefix), lifetimeSeconds: seconds
+        )
+        return ["authorizationToken": .string(token), "bucketId": .string(bucketId), "fileNamePrefix": .string(prefix)]
+    }
+
+    static func digest(ofFile path: String) async throws -> (sha1: String, md5: String?) {
+        try await NIOThreadPoolDigest.digest(path)
+    }
+}

@@ -1,0 +1,229 @@
+import GRDB
+import HTTPTypes
+import Hummingbird
+
+extension EmulatorState {
+    /// `b2_start_large_file`: an unfinished large file (`action: start`) that parts are uploaded into.
+    func startLargeFile(_ call: APICall) async throws -> JSONValue {
+        let principal = call.principal!
+        try principal.require("writeFiles")
+        let bucketId = try call.parameters.string("bucketId")
+        let fileName = try call.parameters.string("fileName")
+        try NameRules.checkFileName(fileName)
+        try principal.requireBucket(bucketId)
+        try principal.requireName(fileName)
+        let info = try call.parameters.optionalStringMap("fileInfo") ?? []
+        try NameRules.checkFileInfo(info, fileName: fileName)
+        let contentType = try Self.contentType(try call.parameters.string("contentType"), fileName: fileName)
+        let fileId = Identifiers.fileId(bucketId: bucketId)
+        let record = FileRecord(
+            seq: nil, fileId: fileId, bucketId: bucketId, fileName: fileName, action: "start", contentLength: 0,
+            contentSha1: "none", contentMd5: nil, contentType: contentType, fileInfo: Rendering.stringMapText(info),
+            uploadTimestamp: Clock.nowMillis(), blob: nil
+        )
+        try blobs.makePartDirectory(fileId: fileId)
+        try await database.writer.write { db in
+            guard try BucketRecord.fetchOne(db, key: bucketId) != nil else { throw B2APIError.badBucketID(bucketId) }
+            try record.insert(db)
+        }
+        return Rendering.file(record, accountId: accountId, principal: principal, version: call.version)
+    }
+
+    /// Finds an unfinished large file the principal may write to.
+    private func unfinishedFile(_ fileId: String, principal: Principal) async throws -> FileRecord {
+        let file = try await fileVersion(fileId)
+        try principal.requireBucket(file.bucketId)
+        try principal.requireName(file.fileName)
+        guard file.action == "start" else {
+            throw B2APIError.badRequest("File \(fileId) is not an unfinished large file")
+        }
+        return file
+    }
+
+    /// `b2_get_upload_part_url`.
+    func getUploadPartURL(_ call: APICall) async throws -> JSONValue {
+        let principal = call.principal!
+        try principal.require("writeFiles")
+        let file = try await unfinishedFile(try call.parameters.string("fileId"), principal: principal)
+        return [
+            "fileId": .string(file.fileId),
+            "uploadUrl": .string("\(call.baseURL)/b2api/v\(call.version)/b2_upload_part/\(file.fileId)"),
+            "authorizationToken": .string(issueToken(for: principal.key, scope: .uploadPart(fileId: file.fileId))),
+        ]
+    }
+
+    /// `b2_upload_part`: one part, streamed to disk and verified; re-sending a part number replaces it.
+    func uploadPart(_ request: Request, fileId: String) async throws -> JSONValue {
+        let principal = try authenticate(request) { $0 == .uploadPart(fileId: fileId) }
+        try principal.require("writeFiles")
+        let headers = try UploadHeaders(request)
+        guard let numberText = request.headers[HTTPField.Name("X-Bz-Part-Number")!], let partNumber = Int64(numberText),
+            (1...10_000).contains(partNumber)
+        else {
+            throw B2APIError.badRequest("X-Bz-Part-Number must be a number from 1 to 10000")
+        }
+        guard headers.contentLength <= 5_000_000_000 else {
+            throw B2APIError.badRequest("A part may be at most 5000000000 bytes")
+        }
+        _ = try await unfinishedFile(fileId, principal: principal)
+        let received = try await blobs.receive(
+            body: request.body, contentLength: headers.contentLength, expectation: headers.expectation,
+            includeMD5: false
+        )
+        let part = PartRecord(
+            fileId: fileId, partNumber: partNumber, contentLength: received.length, contentSha1: received.sha1,
+            contentMd5: received.md5, uploadTimestamp: Clock.nowMillis()
+        )
+        try await database.writer.write { db in
+            guard
+                try FileRecord.filter(FileRecord.Columns.fileId == fileId && FileRecord.Columns.action == "start")
+                    .fetchCount(db) == 1
+            else {
+                throw B2APIError.badRequest("File \(fileId) is no longer an unfinished large file")
+            }
+            try blobs.commit(received.temporaryPath, to: blobs.partPath(fileId: fileId, partNumber: partNumber))
+            try part.save(db)
+        }
+        return Self.render(part)
+    }
+
+    /// `b2_list_parts`.
+    func listParts(_ call: APICall) async throws -> JSONValue {
+        let principal = call.principal!
+        try principal.require("writeFiles")
+        let file = try await unfinishedFile(try call.parameters.string("fileId"), principal: principal)
+        let start = try call.parameters.optionalInt("startPartNumber") ?? 1
+        let maxCount = try call.parameters.optionalInt("maxPartCount") ?? 100
+        guard (1...1000).contains(maxCount) else {
+            throw B2APIError.outOfRange("maxPartCount must be between 1 and 1000, not \(maxCount)")
+        }
+        let parts = try await database.writer.read { db in
+            try PartRecord.filter(PartRecord.Columns.fileId == file.fileId && PartRecord.Columns.partNumber >= start)
+                .order(PartRecord.Columns.partNumber).limit(Int(maxCount) + 1).fetchAll(db)
+        }
+        let shown = parts.prefix(Int(maxCount))
+        return [
+            "parts": .array(shown.map(Self.render)),
+            "nextPartNumber": parts.count > Int(maxCount) ? .int(parts[Int(maxCount)].partNumber) : nil,
+        ]
+    }
+
+    /// `b2_finish_large_file`: checks the parts against `partSha1Array`, assembles them and makes the file visible.
+    func finishLargeFile(_ call: APICall) async throws -> JSONValue {
+        let principal = call.principal!
+        try principal.require("writeFiles")
+        let file = try await unfinishedFile(try call.parameters.string("fileId"), principal: principal)
+        guard let sha1s = try call.parameters.optionalStringArray("partSha1Array") else {
+            throw B2APIError.badRequest("Required field partSha1Array is missing")
+        }
+        let parts = try await database.writer.read { db in
+            try PartRecord.filter(PartRecord.Columns.fileId == file.fileId).order(PartRecord.Columns.partNumber)
+                .fetchAll(db)
+        }
+        guard !sha1s.isEmpty else { throw B2APIError.badRequest("partSha1Array is empty: a large file needs parts") }
+        for (index, sha1) in sha1s.enumerated() {
+            let number = Int64(index + 1)
+            guard index < parts.count, parts[index].partNumber == number else {
+                throw B2APIError(.badRequest, "missing_part", "Part number \(number) has not been uploaded")
+            }
+            guard parts[index].contentSha1 == sha1.lowercased() else {
+                throw B2APIError(
+                    .badRequest, "part_sha1_mismatch",
+                    "Part number \(number) has SHA-1 \(parts[index].contentSha1), not \(sha1)"
+                )
+            }
+            if index < sha1s.count - 1, parts[index].contentLength < configuration.absoluteMinimumPartSize {
+                throw B2APIError.badRequest(
+                    "Part number \(number) is \(parts[index].contentLength) bytes: every part but the last must be "
+                        + "at least \(configuration.absoluteMinimumPartSize) bytes"
+                )
+            }
+        }
+        guard parts.count == sha1s.count else {
+            throw B2APIError.badRequest("\(parts.count) parts were uploaded but partSha1Array lists \(sha1s.count)")
+        }
+        let assembled = try await blobs.concatenate(
+            parts.map { blobs.partPath(fileId: file.fileId, partNumber: $0.partNumber) }
+        )
+        var finished = file
+        finished.action = "upload"
+        finished.contentLength = parts.reduce(0) { $0 + $1.contentLength }
+        finished.contentSha1 = "none"
+        finished.blob = file.fileId
+        try blobs.commit(assembled, to: blobs.blobPath(file.fileId))
+        do {
+            try await database.writer.write { [finished] db in
+                guard
+                    try FileRecord.filter(
+                        FileRecord.Columns.fileId == file.fileId && FileRecord.Columns.action == "start"
+                    )
+                    .fetchCount(db) == 1
+                else {
+                    throw B2APIError.badRequest("File \(file.fileId) is no longer an unfinished large file")
+                }
+                try PartRecord.filter(PartRecord.Columns.fileId == file.fileId).deleteAll(db)
+                try finished.update(db)
+            }
+        } catch {
+            blobs.remove(blobs.blobPath(file.fileId))
+            throw error
+        }
+        blobs.remove(blobs.partDirectory(fileId: file.fileId))
+        return Rendering.file(finished, accountId: accountId, principal: principal, version: call.version)
+    }
+
+    /// `b2_cancel_large_file`.
+    func cancelLargeFile(_ call: APICall) async throws -> JSONValue {
+        let principal = call.principal!
+        try principal.require("writeFiles")
+        let file = try await unfinishedFile(try call.parameters.string("fileId"), principal: principal)
+        try await removeVersion(file)
+        return [
+            "accountId": .string(accountId), "bucketId": .string(file.bucketId), "fileId": .string(file.fileId),
+            "fileName": .string(file.fileName),
+        ]
+    }
+
+    /// `b2_list_unfinished_large_files`, filtered by `namePrefix`.
+    func listUnfinishedLargeFiles(_ call: APICall) async throws -> JSONValue {
+        let principal = call.principal!
+        try principal.require("listFiles")
+        let bucketId = try call.parameters.string("bucketId")
+        try principal.requireBucket(bucketId)
+        let prefix = try call.parameters.optionalString("namePrefix") ?? ""
+        try principal.requireListingPrefix(prefix)
+        let maxCount = try call.parameters.optionalInt("maxFileCount") ?? 100
+        guard (1...100).contains(maxCount) else {
+            throw B2APIError.outOfRange("maxFileCount must be between 1 and 100, not \(maxCount)")
+        }
+        var startSeq: Int64 = 0
+        if let startFileId = try call.parameters.optionalString("startFileId") {
+            startSeq = try await fileVersion(startFileId).seq!
+        }
+        _ = try await bucket(bucketId)
+        let rows = try await database.writer.read { [startSeq] db in
+            try FileRecord.filter(
+                FileRecord.Columns.bucketId == bucketId && FileRecord.Columns.action == "start"
+                    && FileRecord.Columns.seq >= startSeq
+            ).order(FileRecord.Columns.seq).fetchAll(db)
+        }.filter { $0.fileName.hasBytePrefix(prefix) }
+        let shown = rows.prefix(Int(maxCount))
+        return [
+            "files": .array(
+                shown.map { Rendering.file($0, accountId: accountId, principal: principal, version: call.version) }),
+            "nextFileId": rows.count > Int(maxCount) ? .string(rows[Int(maxCount)].fileId) : nil,
+        ]
+    }
+
+    private static func render(_ part: PartRecord) -> JSONValue {
+        [
+            "fileId": .string(part.fileId),
+            "partNumber": .int(part.partNumber),
+            "contentLength": .int(part.contentLength),
+            "contentSha1": .string(part.contentSha1),
+            "contentMd5": .optional(part.contentMd5),
+            "serverSideEncryption": ["algorithm": nil, "mode": nil],
+            "uploadTimestamp": .int(part.uploadTimestamp),
+        ]
+    }
+}

@@ -1,0 +1,87 @@
+import GRDB
+import HTTPTypes
+import Hummingbird
+
+extension EmulatorState {
+    /// `b2_get_upload_url`.
+    func getUploadURL(_ call: APICall) async throws -> JSONValue {
+        let principal = call.principal!
+        try principal.require("writeFiles")
+        let bucketId = try call.parameters.string("bucketId")
+        try principal.requireBucket(bucketId)
+        _ = try await bucket(bucketId)
+        return [
+            "bucketId": .string(bucketId),
+            "uploadUrl": .string("\(call.baseURL)/b2api/v\(call.version)/b2_upload_file/\(bucketId)"),
+            "authorizationToken": .string(issueToken(for: principal.key, scope: .upload(bucketId: bucketId))),
+        ]
+    }
+
+    /// `b2_upload_file`: streams the body to disk, verifies it, then makes the version visible in one commit.
+    func uploadFile(_ request: Request, bucketId: String, version: Int) async throws -> JSONValue {
+        let principal = try authenticate(request) { $0 == .upload(bucketId: bucketId) }
+        try principal.require("writeFiles")
+        let headers = try UploadHeaders(request)
+        let fileName = try UploadHeaders.fileName(request)
+        try principal.requireName(fileName)
+        let info = try UploadHeaders.fileInfo(request)
+        try NameRules.checkFileInfo(info, fileName: fileName)
+        let contentType = try Self.contentType(request.headers[.contentType], fileName: fileName)
+        _ = try await bucket(bucketId)
+        let received = try await blobs.receive(
+            body: request.body,
+            contentLength: headers.contentLength,
+            expectation: headers.expectation,
+            includeMD5: true
+        )
+        let fileId = Identifiers.fileId(bucketId: bucketId)
+        let timestamp =
+            request.headers[HTTPField.Name("X-Bz-Custom-Upload-Timestamp")!].flatMap { Int64($0) }
+            ?? Clock.nowMillis()
+        let record = FileRecord(
+            seq: nil,
+            fileId: fileId,
+            bucketId: bucketId,
+            fileName: fileName,
+            action: "upload",
+            contentLength: received.length,
+            contentSha1: headers.expectation == .doNotVerify ? "unverified:" + received.sha1 : received.sha1,
+            contentMd5: received.md5,
+            contentType: contentType,
+            fileInfo: Rendering.stringMapText(info),
+            uploadTimestamp: timestamp,
+            blob: fileId
+        )
+        try blobs.commit(received.temporaryPath, to: blobs.blobPath(fileId))
+        do {
+            try await database.writer.write { db in
+                guard try BucketRecord.fetchOne(db, key: bucketId) != nil else {
+                    throw B2APIError.badBucketID(bucketId)
+                }
+                try record.insert(db)
+            }
+        } catch {
+            blobs.remove(blobs.blobPath(fileId))
+            throw error
+        }
+        return Rendering.file(record, accountId: accountId, principal: principal, version: version)
+    }
+
+    /// Resolves `b2/x-auto` (or no type) from the file name's extension.
+    static func contentType(_ sent: String?, fileName: String) throws -> String {
+        if let sent, sent != "b2/x-auto", !sent.isEmpty {
+            guard sent.contains("/") else {
+                throw B2APIError.badRequest(
+                    "Content-Type \"\(sent)\" is not a MIME type: use type/subtype or b2/x-auto")
+            }
+            return sent
+        }
+        if let dot = fileName.lastIndex(of: "."), fileName[dot...].count > 1,
+            let type = MediaType.getMediaType(
+                forExtension: String(fileName[fileName.index(after: dot)...]).lowercased())
+        {
+            return type.description
+        }
+        return "application/octet-stream"
+    }
+}

@@ -1,0 +1,50 @@
+import Logging
+
+/// How to run the emulator: where its data lives, where it listens and how it behaves.
+public struct EmulatorConfiguration: Sendable {
+    /// The folder holding object bytes and the metadata database; created if missing.
+    public var dataDirectory: String
+    /// The address to listen on.
+    public var host: String
+    /// The port to listen on; 0 picks a free one.
+    public var port: Int
+    /// The master application key id to use instead of the stored or a generated one.
+    public var masterKeyId: String?
+    /// The master application key to use instead of the stored or a generated one.
+    public var masterKey: String?
+    /// How long account authorization tokens stay valid, in seconds.
+    public var tokenLifetimeSeconds: Int64
+    /// `recommendedPartSize` in authorize replies; clients split files larger than this.
+    public var recommendedPartSize: Int64
+    /// `absoluteMinimumPartSize`: the smallest part (but the last) that `b2_finish_large_file` accepts.
+    public var absoluteMinimumPartSize: Int64
+    /// Injected faults, or nil for none.
+    public var faults: FaultPlan?
+    /// Where the emulator logs.
+    public var logger: Logger
+
+    /// Creates a configuration with B2's defaults.
+    public init(
+        dataDirectory: String,
+        host: String = "127.0.0.1",
+        port: Int = 0,
+        masterKeyId: String? = nil,
+        masterKey: String? = nil,
+        tokenLifetimeSeconds: Int64 = 86_400,
+        recommendedPartSize: Int64 = 100_000_000,
+        absoluteMinimumPartSize: Int64 = 5_000_000,
+        faults: FaultPlan? = nil,
+        logger: Logger = Logger(label: "b2kit.emulator")
+    ) {
+        self.dataDirectory = dataDirectory
+        self.host = host
+        self.port = port
+        self.masterKeyId = masterKeyId
+        self.masterKey = masterKey
+        self.tokenLifetimeSeconds = tokenLifetimeSeconds
+        self.recommendedPartSize = recommendedPartSize
+        self.absoluteMinimumPartSize = absoluteMinimumPartSize
+        self.faults = faults
+        self.logger = logger
+    }
+}

@@ -1,0 +1,142 @@
+import Foundation
+import GRDB
+import Hummingbird
+import Synchronization
+
+/// Everything a request handler needs: configuration, metadata, blobs, keys and the token signer.
+struct EmulatorState: Sendable {
+    let configuration: EmulatorConfiguration
+    let database: EmulatorDatabase
+    let blobs: BlobStore
+    let signer: TokenSigner
+    let accountId: String
+    let keys: KeyCache
+    /// The master key this run uses.
+    let masterKey: KeyRecord
+    /// True when the master key was generated on this start (so the caller prints it once).
+    let masterKeyIsNew: Bool
+
+    /// Opens the data folder: creates folders and database, loads or creates the account and master key.
+    static func open(_ configuration: EmulatorConfiguration) async throws -> EmulatorState {
+        let root = configuration.dataDirectory
+        try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+        let database = try EmulatorDatabase(path: root + "/metadata.sqlite")
+        let blobs = try BlobStore(root: root)
+        let now = Clock.nowMillis()
+        let (accountId, secret, master, isNew) = try await database.writer.write { db in
+            func setting(_ name: String, orNew make: () -> String) throws -> String {
+                if let value = try SettingRecord.fetchOne(db, key: name)?.value { return value }
+                let value = make()
+                try SettingRecord(name: name, value: value).insert(db)
+                return value
+            }
+            let accountId = try setting("accountId") { Identifiers.hex(bytes: 6) }
+            let secret = try setting("tokenSecret") { Identifiers.hex(bytes: 32) }
+            var master = try KeyRecord.filter(KeyRecord.Columns.isMaster == true).fetchOne(db)
+            var isNew = false
+            if let id = configuration.masterKeyId, let key = configuration.masterKey {
+                if master?.applicationKeyId != id || master?.applicationKey != key {
+                    try KeyRecord.filter(KeyRecord.Columns.isMaster == true).deleteAll(db)
+                    master = KeyRecord.master(id: id, key: key, now: now)
+                    try master!.insert(db)
+                }
+            } else if master == nil {
+                master = KeyRecord.master(
+                    id: "000" + accountId + "0000000000",
+                    key: "K000" + Identifiers.base62(count: 27),
+                    now: now
+                )
+                try master!.insert(db)
+                isNew = true
+            }
+            return (accountId, secret, master!, isNew)
+        }
+        let keys = KeyCache(try await database.writer.read { db in try KeyRecord.fetchAll(db) })
+        let state = EmulatorState(
+            configuration: configuration,
+            database: database,
+            blobs: blobs,
+            signer: TokenSigner(secret: secret),
+            accountId: accountId,
+            keys: keys,
+            masterKey: master,
+            masterKeyIsNew: isNew
+        )
+        try await state.removeOrphans()
+        return state
+    }
+
+    /// Removes blobs and part folders no row refers to (left by a crash between writing bytes and committing).
+    private func removeOrphans() async throws {
+        let (blobNames, partFiles) = try await database.writer.read { db in
+            (
+                Set(try String.fetchAll(db, sql: "SELECT DISTINCT blob FROM file WHERE blob IS NOT NULL")),
+                Set(try String.fetchAll(db, sql: "SELECT fileId FROM file WHERE action = 'start'"))
+            )
+        }
+        let manager = FileManager.default
+        for name in (try? manager.contentsOfDirectory(atPath: blobs.root + "/blobs")) ?? []
+        where !blobNames.contains(name) {
+            blobs.remove(blobs.blobPath(name))
+        }
+        for name in (try? manager.contentsOfDirectory(atPath: blobs.root + "/parts")) ?? []
+        where !partFiles.contains(name) {
+            blobs.remove(blobs.partDirectory(fileId: name))
+        }
+    }
+}
+
+extension KeyRecord {
+    static func master(id: String, key: String, now: Int64) -> KeyRecord {
+        KeyRecord(
+            applicationKeyId: id,
+            applicationKey: key,
+            keyName: "master",
+            capabilities: Capability.all.joined(separator: ","),
+            bucketIds: nil,
+            namePrefix: nil,
+            expirationTimestamp: nil,
+            isMaster: true,
+            createdAt: now
+        )
+    }
+}
+
+/// Application keys by id, in memory, kept in step with the database by the key handlers.
+final class KeyCache: Sendable {
+    private let keys: Mutex<[String: KeyRecord]>
+
+    init(_ records: [KeyRecord]) {
+        keys = Mutex(Dictionary(records.map { ($0.applicationKeyId, $0) }, uniquingKeysWith: { $1 }))
+    }
+
+    subscript(id: String) -> KeyRecord? { keys.withLock { $0[id] } }
+
+    func store(_ key: KeyRecord) { keys.withLock { $0[key.applicationKeyId] = key } }
+
+    func remove(_ id: String) { keys.withLock { $0[id] = nil } }
+}
+
+/// Milliseconds since the epoch.
+enum Clock {
+    static func nowMillis() -> Int64 { Int64((Date().timeIntervalSince1970 * 1000).rounded(.down)) }
+}
+
+/// Random identifiers in B2's shapes.
+enum Identifiers {
+    static func hex(bytes: Int) -> String {
+        var generator = SystemRandomNumberGenerator()
+        return ContentDigest.hex((0..<bytes).map { _ in UInt8.random(in: 0...255, using: &generator) })
+    }
+
+    static func base62(count: Int) -> String {
+        let alphabet = Array("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+        return String((0..<count).map { _ in alphabet.randomElement()! })
+    }
+
+    static func bucketId() -> String { hex(bytes: 12) }
+
+    static func fileId(bucketId: String) -> String { "4_z" + bucketId + "_f" + hex(bytes: 12) }
+
+    static func keyId(accountId: String) -> String { "000" + accountId + hex(bytes: 5) }
+}

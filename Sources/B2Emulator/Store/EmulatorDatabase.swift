@@ -1,0 +1,84 @@
+import Foundation
+import GRDB
+
+/// The emulator's metadata in SQLite: buckets, file versions, parts, keys and settings.
+///
+/// Object bytes live in the ``BlobStore``; a row here is written only after its bytes are complete and on disk,
+/// so a row always points at a whole blob.
+struct EmulatorDatabase: Sendable {
+    let writer: any DatabaseWriter
+
+    /// Opens (creating if needed) the database at `path`, in WAL mode, and migrates it.
+    init(path: String) throws {
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(10)
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+        }
+        writer = try DatabasePool(path: path, configuration: configuration)
+        try Self.migrator.migrate(writer)
+    }
+
+    /// An in-memory database, for tests.
+    init() throws {
+        writer = try DatabaseQueue()
+        try Self.migrator.migrate(writer)
+    }
+
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in
+            try db.create(table: "setting") { t in
+                t.primaryKey("name", .text)
+                t.column("value", .text).notNull()
+            }
+            try db.create(table: "bucket") { t in
+                t.primaryKey("bucketId", .text)
+                t.column("bucketName", .text).notNull().unique().collate(.nocase)
+                t.column("bucketType", .text).notNull()
+                t.column("bucketInfo", .text).notNull()
+                t.column("corsRules", .text).notNull()
+                t.column("lifecycleRules", .text).notNull()
+                t.column("revision", .integer).notNull()
+                t.column("createdAt", .integer).notNull()
+            }
+            try db.create(table: "file") { t in
+                t.autoIncrementedPrimaryKey("seq")
+                t.column("fileId", .text).notNull().unique()
+                t.column("bucketId", .text).notNull().references("bucket", onDelete: .restrict)
+                t.column("fileName", .text).notNull()
+                t.column("action", .text).notNull()
+                t.column("contentLength", .integer).notNull()
+                t.column("contentSha1", .text)
+                t.column("contentMd5", .text)
+                t.column("contentType", .text)
+                t.column("fileInfo", .text).notNull()
+                t.column("uploadTimestamp", .integer).notNull()
+                t.column("blob", .text)
+            }
+            try db.create(index: "file_by_name", on: "file", columns: ["bucketId", "fileName", "seq"])
+            try db.create(index: "file_by_blob", on: "file", columns: ["blob"])
+            try db.create(table: "part") { t in
+                t.column("fileId", .text).notNull().references("file", column: "fileId", onDelete: .cascade)
+                t.column("partNumber", .integer).notNull()
+                t.column("contentLength", .integer).notNull()
+                t.column("contentSha1", .text).notNull()
+                t.column("contentMd5", .text)
+                t.column("uploadTimestamp", .integer).notNull()
+                t.primaryKey(["fileId", "partNumber"])
+            }
+            try db.create(table: "key") { t in
+                t.primaryKey("applicationKeyId", .text)
+                t.column("applicationKey", .text).notNull()
+                t.column("keyName", .text).notNull()
+                t.column("capabilities", .text).notNull()
+                t.column("bucketIds", .text)
+                t.column("namePrefix", .text)
+                t.column("expirationTimestamp", .integer)
+                t.column("isMaster", .boolean).notNull()
+                t.column("createdAt", .integer).notNull()
+            }
+        }
+        return migrator
+    }
+}

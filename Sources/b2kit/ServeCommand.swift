@@ -1,0 +1,102 @@
+import ArgumentParser
+import B2Emulator
+import Foundation
+import Logging
+
+/// `b2kit serve`: runs the local B2 emulator on a data folder.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Run the local B2-compatible server (native API v1-v4) on a data folder.",
+        discussion: """
+            Point the official clients at the printed URL, e.g. B2_ENVIRONMENT=http://127.0.0.1:8484 b2 ...
+            Fault injection: --faults "seed=7;503:0.05;429:0.02@b2_get_upload_url;truncate:0.1@download"
+            (kinds 500, 503, 429, expired, drop, truncate; rates 0..1; endpoints are b2_* call names or download).
+            """
+    )
+
+    @Option(name: .long, help: "Folder for object bytes and metadata (created if missing).")
+    var data: String = ".b2kit-data"
+
+    @Option(name: .long, help: "Address to listen on.")
+    var host: String = "127.0.0.1"
+
+    @Option(name: .long, help: "Port to listen on; 0 picks a free one.")
+    var port: Int = 8484
+
+    @Option(name: .customLong("master-key-id"), help: "Pin the master application key id (with --master-key).")
+    var masterKeyId: String?
+
+    @Option(name: .customLong("master-key"), help: "Pin the master application key (with --master-key-id).")
+    var masterKey: String?
+
+    @Option(name: .customLong("token-ttl"), help: "Lifetime of authorization tokens, in seconds.")
+    var tokenTTL: Int64 = 86_400
+
+    @Option(name: .customLong("recommended-part-size"), help: "recommendedPartSize sent to clients, in bytes.")
+    var recommendedPartSize: Int64 = 100_000_000
+
+    @Option(name: .customLong("minimum-part-size"), help: "absoluteMinimumPartSize, in bytes.")
+    var minimumPartSize: Int64 = 5_000_000
+
+    @Option(name: .long, help: "Faults to inject (see above).")
+    var faults: String?
+
+    @Flag(name: .shortAndLong, help: "Log each request.")
+    var verbose = false
+
+    func validate() throws {
+        guard (masterKeyId == nil) == (masterKey == nil) else {
+            throw ValidationError("give --master-key-id and --master-key together, or neither")
+        }
+        guard (0...65_535).contains(port) else { throw ValidationError("--port must be from 0 to 65535") }
+        guard tokenTTL > 0 else { throw ValidationError("--token-ttl must be a positive number of seconds") }
+        guard minimumPartSize > 0, recommendedPartSize >= minimumPartSize else {
+            throw ValidationError("--recommended-part-size must be at least --minimum-part-size, both positive")
+        }
+        if let faults {
+            do { _ = try FaultPlan(parsing: faults) } catch { throw ValidationError("\(error)") }
+        }
+    }
+
+    func run() async throws {
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = verbose ? .info : .warning
+            return handler
+        }
+        let configuration = EmulatorConfiguration(
+            dataDirectory: data,
+            host: host,
+            port: port,
+            masterKeyId: masterKeyId,
+            masterKey: masterKey,
+            tokenLifetimeSeconds: tokenTTL,
+            recommendedPartSize: recommendedPartSize,
+            absoluteMinimumPartSize: minimumPartSize,
+            faults: try faults.map(FaultPlan.init(parsing:))
+        )
+        let server: EmulatorServer
+        do {
+            server = try await EmulatorServer(configuration: configuration)
+        } catch {
+            throw RuntimeError("cannot open data folder \(data): \(error)")
+        }
+        let host = self.host
+        let masterKeyLine =
+            server.masterKeyIsNew
+            ? "b2kit serve: created master key id \(server.masterKeyId) key \(server.masterKey) (stored in \(data))\n"
+            : "b2kit serve: master key id \(server.masterKeyId)\n"
+        let app = server.application { port in
+            let output = "b2kit serve: listening on http://\(host):\(port)\n" + masterKeyLine
+            FileHandle.standardOutput.write(Data(output.utf8))
+        }
+        try await app.runService()
+    }
+}
+
+/// A failure at run time (exit 1), with a message that says what to do.
+struct RuntimeError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
