@@ -33,7 +33,8 @@ struct ProtocolTests {
     @Test("JSON parses what clients send, nulls included")
     func jsonParse() throws {
         let value = try JSONValue.parse(
-            ByteBuffer(string: #"{"bucketId": "b", "prefix": null, "maxFileCount": 10000, "x": [1.5, true, "\u00e9\n"]}"#)
+            ByteBuffer(
+                string: #"{"bucketId": "b", "prefix": null, "maxFileCount": 10000, "x": [1.5, true, "\u00e9\n"]}"#)
         )
         #expect(value["bucketId"] == "b")
         #expect(value["prefix"] == .null)
@@ -136,10 +137,13 @@ struct FaultPlanTests {
         #expect(plan.seed == 7)
         #expect(plan.retryAfterSeconds == 3)
         #expect(plan.rules.count == 2)
-        #expect(plan.rules[1] == .init(kind: .tooManyRequests, rate: 0.25, endpoints: ["b2_get_upload_url", "download"]))
+        #expect(
+            plan.rules[1] == .init(kind: .tooManyRequests, rate: 0.25, endpoints: ["b2_get_upload_url", "download"]))
     }
 
-    @Test("Bad specs say what is wrong", arguments: ["", "seed=x;503:1", "404:0.1", "503:2", "503", "retry-after=-1;500:1"])
+    @Test(
+        "Bad specs say what is wrong",
+        arguments: ["", "seed=x;503:1", "404:0.1", "503:2", "503", "retry-after=-1;500:1"])
     func parseErrors(spec: String) {
         #expect(throws: FaultPlan.ParseError.self) { try FaultPlan(parsing: spec) }
     }

@@ -13,10 +13,13 @@ struct APICall: Sendable {
 }
 
 extension Request {
-    /// `http://host:port` as the client addressed this server.
-    func baseURL(fallback: String) -> String {
-        if let host = head.authority { return "http://" + host }
-        return fallback
+    /// `http://host:port` as the client addressed this server; the listening port fills in a `Host` without one.
+    func baseURL(listeningPort: Int?, fallbackHost: String) -> String {
+        let authority = head.authority ?? fallbackHost
+        if authority.hasSuffix("]") || !authority.contains(":"), let listeningPort {
+            return "http://\(authority):\(listeningPort)"
+        }
+        return "http://" + authority
     }
 
     /// The token from the `Authorization` header or the `Authorization` query parameter.

@@ -69,7 +69,10 @@ enum EmulatorRouter {
             throw B2APIError.notFound("Unknown API path \(request.uri.path): use /b2api/v1 ... /b2api/v4")
         }
         let name = parts[2]
-        let baseURL = request.baseURL(fallback: "http://\(state.configuration.host):\(state.configuration.port)")
+        let baseURL = request.baseURL(
+            listeningPort: context.channel?.localAddress?.port,
+            fallbackHost: state.configuration.host
+        )
         switch (name, parts.count) {
         case ("b2_upload_file", 4...):
             try requirePost(request)

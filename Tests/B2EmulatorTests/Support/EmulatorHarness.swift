@@ -73,7 +73,8 @@ struct B2TestClient: Sendable {
         -> B2Reply
     {
         let basic = Data("\(keyId):\(key)".utf8).base64EncodedString()
-        let reply = try await send("/b2api/v\(version)/b2_authorize_account", method: .get, headers: [.authorization: "Basic \(basic)"])
+        let reply = try await send(
+            "/b2api/v\(version)/b2_authorize_account", method: .get, headers: [.authorization: "Basic \(basic)"])
         if let token = reply.json["authorizationToken"]?.stringValue { self.token = token }
         return reply
     }
@@ -102,12 +103,15 @@ struct B2TestClient: Sendable {
         -> JSONValue
     {
         let reply = try await call(name, body)
-        #expect(reply.status == .ok, "\(name): \(reply.status) \(reply.code ?? "") \(reply.message)", sourceLocation: sourceLocation)
+        #expect(
+            reply.status == .ok, "\(name): \(reply.status) \(reply.code ?? "") \(reply.message)",
+            sourceLocation: sourceLocation)
         return reply.json
     }
 
     func createBucket(_ name: String, type: String = "allPrivate") async throws -> String {
-        let bucket = try await ok("b2_create_bucket", ["accountId": "x", "bucketName": .string(name), "bucketType": .string(type)])
+        let bucket = try await ok(
+            "b2_create_bucket", ["accountId": "x", "bucketName": .string(name), "bucketType": .string(type)])
         return try #require(bucket["bucketId"]?.stringValue)
     }
 
