@@ -24,13 +24,14 @@ struct B2KitCommand: AsyncParsableCommand {
             if code == .success {
                 exit(withError: error)
             }
-            let message = fullMessage(for: error)
-            if !message.isEmpty {
-                FileHandle.standardError.write(Data(("b2kit: " + message + "\n").utf8))
-            }
             if code == .validationFailure {
+                // One line that says what to fix, and where to read more: not the whole usage text.
+                let message = message(for: error).replacingOccurrences(of: "Error: ", with: "")
+                let firstLine = message.split(separator: "\n").first.map(String.init) ?? message
+                FileHandle.standardError.write(Data("b2kit: \(firstLine) (see 'b2kit --help')\n".utf8))
                 Foundation.exit(2)
             }
+            FileHandle.standardError.write(Data("b2kit: \(message(for: error))\n".utf8))
             Foundation.exit(code.rawValue == 0 ? 0 : 1)
         }
     }

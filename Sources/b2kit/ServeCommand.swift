@@ -49,6 +49,11 @@ struct ServeCommand: AsyncParsableCommand {
         guard (masterKeyId == nil) == (masterKey == nil) else {
             throw ValidationError("give --master-key-id and --master-key together, or neither")
         }
+        if let masterKeyId,
+            masterKeyId.isEmpty || !masterKeyId.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) })
+        {
+            throw ValidationError("--master-key-id must be letters and digits only, like B2's key ids")
+        }
         guard (0...65_535).contains(port) else { throw ValidationError("--port must be from 0 to 65535") }
         guard tokenTTL > 0 else { throw ValidationError("--token-ttl must be a positive number of seconds") }
         guard minimumPartSize > 0, recommendedPartSize >= minimumPartSize else {
@@ -76,12 +81,7 @@ struct ServeCommand: AsyncParsableCommand {
             absoluteMinimumPartSize: minimumPartSize,
             faults: try faults.map(FaultPlan.init(parsing:))
         )
-        let server: EmulatorServer
-        do {
-            server = try await EmulatorServer(configuration: configuration)
-        } catch {
-            throw RuntimeError("cannot open data folder \(data): \(error)")
-        }
+        let server = try await EmulatorServer(configuration: configuration)
         let host = self.host
         let masterKeyLine =
             server.masterKeyIsNew
@@ -91,7 +91,11 @@ struct ServeCommand: AsyncParsableCommand {
             let output = "b2kit serve: listening on http://\(host):\(port)\n" + masterKeyLine
             FileHandle.standardOutput.write(Data(output.utf8))
         }
-        try await app.runService()
+        do {
+            try await app.runService()
+        } catch {
+            throw RuntimeError("cannot serve on \(host):\(port): \(error); is the port in use? Try --port 0")
+        }
     }
 }
 

@@ -19,7 +19,12 @@ struct EmulatorState: Sendable {
     /// Opens the data folder: creates folders and database, loads or creates the account and master key.
     static func open(_ configuration: EmulatorConfiguration) async throws -> EmulatorState {
         let root = configuration.dataDirectory
-        try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+        do {
+            try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+            guard FileManager.default.isWritableFile(atPath: root) else { throw CocoaError(.fileWriteNoPermission) }
+        } catch {
+            throw EmulatorStartupError("cannot use data folder \(root): create it or choose a writable --data folder")
+        }
         let database = try EmulatorDatabase(path: root + "/metadata.sqlite")
         let blobs = try BlobStore(root: root)
         let now = Clock.nowMillis()
