@@ -221,6 +221,7 @@ struct UploadDownloadTests {
             let outside = try await client.send(
                 "/file/private-bucket/secret/b", method: .get, headers: [.authorization: token])
             #expect(outside.status == .unauthorized)
+            #expect(outside.code == "unauthorized")
         }
     }
 }

@@ -32,12 +32,18 @@ extension EmulatorState {
         if bucket.bucketType != "allPublic" || request.authorizationToken != nil {
             let caller = try authenticate(request) { scope in
                 switch scope {
-                case .account: true
-                case .download(let bucketId, let prefix): bucketId == bucket.bucketId && fileName.hasBytePrefix(prefix)
+                case .account, .download: true
                 default: false
                 }
             }
-            if caller.token.scope == .account {
+            switch caller.token.scope {
+            case .download(let bucketId, let prefix):
+                guard bucketId == bucket.bucketId, fileName.hasBytePrefix(prefix) else {
+                    throw B2APIError.unauthorized(
+                        "This download authorization covers names starting with \"\(prefix)\" in bucket \(bucketId) only"
+                    )
+                }
+            default:
                 try caller.require("readFiles")
                 try caller.requireBucket(bucket.bucketId)
                 try caller.requireName(fileName)
@@ -87,7 +93,11 @@ extension EmulatorState {
         let length = slice.map { $0.upperBound - $0.lowerBound + 1 } ?? 0
         headers[.contentLength] = String(length)
         if request.method == .head || slice == nil {
-            return Response(status: status, headers: headers, body: ResponseBody(contentLength: 0) { _ in })
+            return Response(
+                status: status,
+                headers: headers,
+                body: ResponseBody(contentLength: 0) { writer in try await writer.finish(nil) }
+            )
         }
         let path = blobs.blobPath(file.blob!)
         let truncateAt = faults.truncate ? max(0, length / 2) : nil

@@ -41,6 +41,9 @@ enum EmulatorRouter {
 
     static func build(state: EmulatorState) -> Router<EmulatorRequestContext> {
         let router = Router(context: EmulatorRequestContext.self)
+        if state.configuration.logger.logLevel <= .info {
+            router.add(middleware: LogRequestsMiddleware(.info))
+        }
         router.add(middleware: ErrorMiddleware())
         if let plan = state.configuration.faults {
             router.add(middleware: FaultMiddleware(injector: FaultInjector(plan: plan)))
