@@ -16,6 +16,10 @@ struct FaultMiddleware: RouterMiddleware {
         guard let fault = injector.draw(endpoint: endpoint, isDownload: isDownload) else {
             return try await next(request, context)
         }
+        context.logger.info(
+            "Injected fault",
+            metadata: ["b2.fault": "\(fault.rawValue)", "b2.endpoint": "\(endpoint)"]
+        )
         let retryAfter: HTTPFields = [.retryAfter: String(injector.plan.retryAfterSeconds)]
         switch fault {
         case .internalError:
