@@ -60,7 +60,7 @@ extension EmulatorState {
         if try call.parameters.optionalBool("fileLockEnabled") == true {
             throw B2APIError.badRequest("This emulator does not support Object Lock: create the bucket without it")
         }
-        try await database.writer.write { db in
+        try await database.write { db in
             if try BucketRecord.filter(sql: "bucketName = ?", arguments: [name]).fetchCount(db) > 0 {
                 throw B2APIError(.badRequest, "duplicate_bucket_name", "Bucket name is already in use.")
             }
@@ -86,7 +86,7 @@ extension EmulatorState {
         let cors = try Self.arrayText(call.parameters, "corsRules")
         let lifecycle = try Self.arrayText(call.parameters, "lifecycleRules")
         let ifRevisionIs = try call.parameters.optionalInt("ifRevisionIs")
-        let bucket = try await database.writer.write { db in
+        let bucket = try await database.write { db in
             guard var bucket = try BucketRecord.fetchOne(db, key: bucketId) else {
                 throw B2APIError.badBucketID(bucketId)
             }
@@ -111,7 +111,7 @@ extension EmulatorState {
         try principal.require("deleteBuckets")
         let bucketId = try call.parameters.string("bucketId")
         try principal.requireBucket(bucketId)
-        let bucket = try await database.writer.write { db in
+        let bucket = try await database.write { db in
             guard let bucket = try BucketRecord.fetchOne(db, key: bucketId) else {
                 throw B2APIError.badBucketID(bucketId)
             }

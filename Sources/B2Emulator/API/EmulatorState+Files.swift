@@ -47,7 +47,7 @@ extension EmulatorState {
             uploadTimestamp: Clock.nowMillis(),
             blob: nil
         )
-        try await database.writer.write { db in
+        try await database.write { db in
             guard try BucketRecord.fetchOne(db, key: bucketId) != nil else { throw B2APIError.badBucketID(bucketId) }
             let latest = try FileRecord.filter(
                 FileRecord.Columns.bucketId == bucketId && FileRecord.Columns.fileName == fileName
@@ -82,7 +82,7 @@ extension EmulatorState {
 
     /// Deletes a version's row, then its blob when no other version shares it, or its parts.
     func removeVersion(_ file: FileRecord) async throws {
-        let orphanedBlob = try await database.writer.write { db -> String? in
+        let orphanedBlob = try await database.write { db -> String? in
             guard try FileRecord.deleteOne(db, key: ["fileId": file.fileId]) else {
                 throw B2APIError(.badRequest, "file_not_present", "File not present: \(file.fileId)")
             }
@@ -146,7 +146,7 @@ extension EmulatorState {
             record.contentSha1 = digest.sha1
             record.contentMd5 = digest.md5
         }
-        try await database.writer.write { [record] db in
+        try await database.write { [record] db in
             guard try FileRecord.filter(FileRecord.Columns.fileId == source.fileId).fetchCount(db) == 1 else {
                 throw B2APIError.notFound("File not present: \(source.fileId)")
             }

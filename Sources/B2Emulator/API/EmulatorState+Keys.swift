@@ -44,7 +44,7 @@ extension EmulatorState {
             isMaster: false,
             createdAt: Clock.nowMillis()
         )
-        try await database.writer.write { [bucketIds] db in
+        try await database.write { [bucketIds] db in
             for id in bucketIds ?? [] where try BucketRecord.fetchOne(db, key: id) == nil {
                 throw B2APIError.badBucketID(id)
             }
@@ -83,7 +83,7 @@ extension EmulatorState {
         let principal = call.principal!
         try principal.require("deleteKeys")
         let id = try call.parameters.string("applicationKeyId")
-        let key = try await database.writer.write { db in
+        let key = try await database.write { db in
             guard let key = try KeyRecord.fetchOne(db, key: id), !key.isMaster else {
                 throw B2APIError.badRequest("Application key \(id) does not exist")
             }

@@ -22,7 +22,7 @@ extension EmulatorState {
             uploadTimestamp: Clock.nowMillis(), blob: nil
         )
         try blobs.makePartDirectory(fileId: fileId)
-        try await database.writer.write { db in
+        try await database.write { db in
             guard try BucketRecord.fetchOne(db, key: bucketId) != nil else { throw B2APIError.badBucketID(bucketId) }
             try record.insert(db)
         }
@@ -74,7 +74,7 @@ extension EmulatorState {
             fileId: fileId, partNumber: partNumber, contentLength: received.length, contentSha1: received.sha1,
             contentMd5: received.md5, uploadTimestamp: Clock.nowMillis()
         )
-        try await database.writer.write { db in
+        try await database.write { db in
             guard
                 try FileRecord.filter(FileRecord.Columns.fileId == fileId && FileRecord.Columns.action == "start")
                     .fetchCount(db) == 1
@@ -152,7 +152,7 @@ extension EmulatorState {
         finished.blob = file.fileId
         try blobs.commit(assembled, to: blobs.blobPath(file.fileId))
         do {
-            try await database.writer.write { [finished] db in
+            try await database.write { [finished] db in
                 guard
                     try FileRecord.filter(
                         FileRecord.Columns.fileId == file.fileId && FileRecord.Columns.action == "start"

@@ -54,7 +54,7 @@ extension EmulatorState {
         )
         try blobs.commit(received.temporaryPath, to: blobs.blobPath(fileId))
         do {
-            try await database.writer.write { db in
+            try await database.write { db in
                 guard try BucketRecord.fetchOne(db, key: bucketId) != nil else {
                     throw B2APIError.badBucketID(bucketId)
                 }

@@ -15,6 +15,10 @@ struct EmulatorState: Sendable {
     let masterKey: KeyRecord
     /// True when the master key was generated on this start (so the caller prints it once).
     let masterKeyIsNew: Bool
+    /// Recent download-by-name lookups, valid until the next write.
+    let downloadLookups = DownloadLookupCache()
+    /// Bytes of recently downloaded small blobs.
+    let smallBlobs = SmallBlobCache()
 
     /// Opens the data folder: creates folders and database, loads or creates the account and master key.
     static func open(_ configuration: EmulatorConfiguration) async throws -> EmulatorState {
@@ -28,7 +32,7 @@ struct EmulatorState: Sendable {
         let database = try EmulatorDatabase(path: root + "/metadata.sqlite")
         let blobs = try BlobStore(root: root)
         let now = Clock.nowMillis()
-        let (accountId, secret, master, isNew) = try await database.writer.write { db in
+        let (accountId, secret, master, isNew) = try await database.write { db in
             func setting(_ name: String, orNew make: () -> String) throws -> String {
                 if let value = try SettingRecord.fetchOne(db, key: name)?.value { return value }
                 let value = make()

@@ -7,6 +7,8 @@ import GRDB
 /// so a row always points at a whole blob.
 struct EmulatorDatabase: Sendable {
     let writer: any DatabaseWriter
+    /// Counts committed writes, so caches of what was read can tell when they may be stale.
+    let generation = WriteGeneration()
 
     /// Opens (creating if needed) the database at `path`, in WAL mode, and migrates it.
     init(path: String) throws {
@@ -23,6 +25,12 @@ struct EmulatorDatabase: Sendable {
     init() throws {
         writer = try DatabaseQueue()
         try Self.migrator.migrate(writer)
+    }
+
+    /// Runs a write transaction, then advances the generation so cached reads from before it are dropped.
+    func write<T: Sendable>(_ updates: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        defer { generation.advance() }
+        return try await writer.write(updates)
     }
 
     static var migrator: DatabaseMigrator {
