@@ -79,7 +79,12 @@ struct ServeCommand: AsyncParsableCommand {
             tokenLifetimeSeconds: tokenTTL,
             recommendedPartSize: recommendedPartSize,
             absoluteMinimumPartSize: minimumPartSize,
-            faults: try faults.map(FaultPlan.init(parsing:))
+            faults: try faults.map(FaultPlan.init(parsing:)),
+            logger: {
+                var logger = Logger(label: "b2kit.emulator")
+                logger.logLevel = verbose ? .info : .warning
+                return logger
+            }()
         )
         let server = try await EmulatorServer(configuration: configuration)
         let host = self.host

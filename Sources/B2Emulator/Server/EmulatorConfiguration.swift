@@ -23,6 +23,13 @@ public struct EmulatorConfiguration: Sendable {
     /// Where the emulator logs.
     public var logger: Logger
 
+    /// A logger that reports warnings and errors only (requests are logged at info).
+    public static var quietLogger: Logger {
+        var logger = Logger(label: "b2kit.emulator")
+        logger.logLevel = .warning
+        return logger
+    }
+
     /// Creates a configuration with B2's defaults.
     public init(
         dataDirectory: String,
@@ -34,7 +41,7 @@ public struct EmulatorConfiguration: Sendable {
         recommendedPartSize: Int64 = 100_000_000,
         absoluteMinimumPartSize: Int64 = 5_000_000,
         faults: FaultPlan? = nil,
-        logger: Logger = Logger(label: "b2kit.emulator")
+        logger: Logger = EmulatorConfiguration.quietLogger
     ) {
         self.dataDirectory = dataDirectory
         self.host = host

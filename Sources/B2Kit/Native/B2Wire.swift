@@ -1,0 +1,133 @@
+/// The JSON bodies of B2's native API that B2Kit reads (v4 shapes).
+enum B2Wire {
+    struct Authorize: Decodable {
+        struct APIInfo: Decodable { let storageApi: StorageAPI }
+        struct StorageAPI: Decodable {
+            let apiUrl: String
+            let downloadUrl: String
+            let s3ApiUrl: String
+            let recommendedPartSize: Int64
+            let absoluteMinimumPartSize: Int64
+            let allowed: Allowed
+        }
+        struct Allowed: Decodable {
+            struct Bucket: Decodable {
+                let id: String
+                let name: String?
+            }
+            let buckets: [Bucket]?
+            let capabilities: [String]
+            let namePrefix: String?
+        }
+        let accountId: String
+        let authorizationToken: String
+        let apiInfo: APIInfo
+    }
+
+    struct ErrorBody: Decodable {
+        let status: Int?
+        let code: String?
+        let message: String?
+    }
+
+    struct Buckets: Decodable { let buckets: [B2Bucket] }
+
+    struct UploadTarget: Decodable {
+        let uploadUrl: String
+        let authorizationToken: String
+    }
+
+    struct FileNames: Decodable {
+        let files: [B2FileVersion]
+        let nextFileName: String?
+    }
+
+    struct FileVersions: Decodable {
+        let files: [B2FileVersion]
+        let nextFileName: String?
+        let nextFileId: String?
+    }
+
+    struct UnfinishedFiles: Decodable {
+        let files: [B2FileVersion]
+        let nextFileId: String?
+    }
+
+    struct Part: Decodable {
+        let partNumber: Int
+        let contentLength: Int64
+        let contentSha1: String
+    }
+
+    struct Parts: Decodable {
+        let parts: [Part]
+        let nextPartNumber: Int?
+    }
+
+    struct Keys: Decodable {
+        let keys: [B2ApplicationKey]
+        let nextApplicationKeyId: String?
+    }
+
+    struct DeletedVersion: Decodable {
+        let fileId: String
+        let fileName: String
+    }
+}
+
+/// A bucket.
+public struct B2Bucket: Decodable, Sendable, Equatable {
+    /// The bucket id.
+    public let bucketId: String
+    /// The bucket name.
+    public let bucketName: String
+    /// `allPrivate` or `allPublic`.
+    public let bucketType: String
+    /// The bucket's revision, advanced by each update.
+    public let revision: Int64?
+}
+
+/// One version of a file (or a hide marker, an unfinished large file, or a folder in listings).
+public struct B2FileVersion: Decodable, Sendable, Equatable {
+    /// `upload`, `hide`, `start` or `folder`.
+    public let action: String
+    /// The file id (nil for folders).
+    public let fileId: String?
+    /// The full name.
+    public let fileName: String
+    /// The bucket id.
+    public let bucketId: String?
+    /// The size in bytes.
+    public let contentLength: Int64
+    /// The SHA-1 in hex; `none` for large files, `unverified:<hex>` when uploaded unverified.
+    public let contentSha1: String?
+    /// The MIME type.
+    public let contentType: String?
+    /// Custom file info.
+    public let fileInfo: [String: String]?
+    /// Milliseconds since the epoch.
+    public let uploadTimestamp: Int64
+
+    /// The SHA-1 of the whole content when B2 knows it: `contentSha1`, or `large_file_sha1` for large files.
+    public var knownSHA1: String? {
+        if let sha1 = contentSha1, sha1.count == 40 { return sha1 }
+        if let sha1 = contentSha1, sha1.hasPrefix("unverified:") { return String(sha1.dropFirst(11)) }
+        return fileInfo?["large_file_sha1"]
+    }
+}
+
+/// An application key as listed (never with its secret).
+public struct B2ApplicationKey: Decodable, Sendable, Equatable {
+    /// The key id.
+    public let applicationKeyId: String
+    /// The key's name.
+    public let keyName: String
+    /// What the key may do.
+    public let capabilities: [String]
+    /// Buckets it is restricted to, or nil.
+    public let bucketIds: [String]?
+    /// Name prefix it is restricted to, or nil.
+    public let namePrefix: String?
+    /// Expiry in milliseconds since the epoch, or nil.
+    public let expirationTimestamp: Int64?
+}

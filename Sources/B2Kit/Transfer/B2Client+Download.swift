@@ -1,0 +1,307 @@
+import AsyncHTTPClient
+import Crypto
+import Foundation
+import NIOCore
+import NIOHTTP1
+import _NIOFileSystem
+
+/// What a download delivered.
+public struct B2DownloadResult: Sendable, Equatable {
+    /// Bytes delivered.
+    public var length: Int64
+    /// The SHA-1 B2 holds for the whole file, when it knows one (nil for ranges and unverifiable large files).
+    public var sha1: String?
+    /// The file's `src_last_modified_millis`, if set.
+    public var modifiedMillis: Int64?
+}
+
+extension B2Client {
+    /// Streams a file (or a range of it) to `sink`, resuming after dropped connections and checking the SHA-1 of
+    /// whole files.
+    @discardableResult
+    public func download(
+        bucketName: String,
+        name: String,
+        range: ClosedRange<Int64>? = nil,
+        progress: (@Sendable (Int64) -> Void)? = nil,
+        into sink: (ByteBuffer) async throws -> Void
+    ) async throws -> B2DownloadResult {
+        let operation = "download b2://\(bucketName)/\(name)"
+        let context = B2Error.Context(bucket: bucketName, key: name)
+        try await checkReadable(bucketName: bucketName, name: name)
+        var offset = range?.lowerBound ?? 0
+        var end: Int64? = range.map { $0.upperBound + 1 }
+        var hasher = range == nil ? Insecure.SHA1() : nil
+        var expected: String?
+        var modified: Int64?
+        var attempt = 0
+        while true {
+            attempt += 1
+            let requested: ClosedRange<Int64>? =
+                if let end { offset...(end - 1) } else if offset > 0 { offset...Int64.max } else { nil }
+            if let end, offset >= end, attempt > 1 { break }
+            let response = try await openDownload(
+                bucketName: bucketName, name: name, range: requested, operation: operation, context: context
+            )
+            if attempt == 1 {
+                (expected, modified) = Self.integrityHeaders(response.headers)
+                if end == nil, let total = Self.totalLength(response) { end = total }
+            }
+            do {
+                for try await chunk in response.body {
+                    chunk.withUnsafeReadableBytes { hasher?.update(bufferPointer: $0) }
+                    try await sink(chunk)
+                    offset += Int64(chunk.readableBytes)
+                    progress?(offset - (range?.lowerBound ?? 0))
+                }
+            } catch let error as B2Error {
+                throw error
+            } catch {
+                guard attempt < retryPolicy.maximumAttempts * 3 else {
+                    throw B2Error(
+                        .transport, "Could not \(operation): \(error)", context: context, cause: DescribedError(error))
+                }
+                logger.debug("Resuming download", metadata: ["b2.file": "\(name)", "b2.offset": "\(offset)"])
+                try await retryPolicy.sleep(retryPolicy.delay(afterAttempt: min(attempt, 4)))
+                continue
+            }
+            if let end, offset < end {
+                guard attempt < retryPolicy.maximumAttempts * 3 else {
+                    throw B2Error(
+                        .integrity, "The download of \(name) kept ending early at byte \(offset)", context: context)
+                }
+                continue
+            }
+            break
+        }
+        let length = offset - (range?.lowerBound ?? 0)
+        if let hasher, let expected {
+            let actual = Hex.string(hasher.finalize())
+            guard actual == expected else {
+                throw B2Error(
+                    .integrity, "The downloaded bytes of \(name) hash to \(actual), but B2 holds \(expected): retry",
+                    context: context
+                )
+            }
+        }
+        return B2DownloadResult(length: length, sha1: range == nil ? expected : nil, modifiedMillis: modified)
+    }
+
+    /// Downloads a file to `path` through a temporary file beside it, checked against B2's SHA-1 and renamed into
+    /// place with the file's modification time; large files come as parallel ranges.
+    @discardableResult
+    public func download(
+        bucketName: String,
+        name: String,
+        to path: String,
+        concurrency: Int = 4,
+        progress: (@Sendable (Int64) -> Void)? = nil
+    ) async throws -> B2DownloadResult {
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
+            throw B2Error(
+                .usage,
+                "\(path) is a directory: give the file path to write, e.g. \(path)/\(name.split(separator: "/").last ?? "")"
+            )
+        }
+        let directory = (path as NSString).deletingLastPathComponent
+        let folder = directory.isEmpty ? "." : directory
+        guard FileManager.default.fileExists(atPath: folder) else {
+            throw B2Error(.localFile, "The folder \(folder) does not exist: create it first")
+        }
+        let temporary = folder + "/." + (path as NSString).lastPathComponent + ".b2kit-" + UUID().uuidString
+        do {
+            let result = try await downloadToTemporary(
+                bucketName: bucketName, name: name, temporary: temporary, concurrency: concurrency, progress: progress
+            )
+            if let modified = result.modifiedMillis {
+                try? FileManager.default.setAttributes(
+                    [.modificationDate: Date(timeIntervalSince1970: Double(modified) / 1000)], ofItemAtPath: temporary
+                )
+            }
+            guard rename(temporary, path) == 0 else {
+                throw B2Error(.localFile, "Cannot write \(path) (errno \(errno)): check the folder's permissions")
+            }
+            return result
+        } catch {
+            try? FileManager.default.removeItem(atPath: temporary)
+            throw error
+        }
+    }
+
+    private func downloadToTemporary(
+        bucketName: String,
+        name: String,
+        temporary: String,
+        concurrency: Int,
+        progress: (@Sendable (Int64) -> Void)?
+    ) async throws -> B2DownloadResult {
+        let account = try await account()
+        let context = B2Error.Context(bucket: bucketName, key: name)
+        let head = try await headDownload(bucketName: bucketName, name: name, context: context)
+        let partSize = max(account.recommendedPartSize, 8 << 20)
+        let fileSystem = FileSystem.shared
+        let result: B2DownloadResult
+        do {
+            result = try await fileSystem.withFileHandle(
+                forWritingAt: FilePath(temporary), options: .newFile(replaceExisting: false)
+            ) { handle in
+                if head.length < 2 * partSize || concurrency < 2 {
+                    var position: Int64 = 0
+                    let result = try await download(bucketName: bucketName, name: name, progress: progress) { chunk in
+                        try await handle.write(contentsOf: chunk, toAbsoluteOffset: position)
+                        position += Int64(chunk.readableBytes)
+                    }
+                    return result
+                }
+                let meter = ProgressMeter(report: progress)
+                let count = Int((head.length + partSize - 1) / partSize)
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    var next = 0
+                    func addNext() {
+                        guard next < count else { return }
+                        let index = Int64(next)
+                        next += 1
+                        group.addTask {
+                            let start = index * partSize
+                            let range = start...(min(head.length, start + partSize) - 1)
+                            var position = start
+                            try await download(bucketName: bucketName, name: name, range: range) { chunk in
+                                try await handle.write(contentsOf: chunk, toAbsoluteOffset: position)
+                                position += Int64(chunk.readableBytes)
+                                meter.add(Int64(chunk.readableBytes))
+                            }
+                        }
+                    }
+                    for _ in 0..<concurrency { addNext() }
+                    while try await group.next() != nil { addNext() }
+                }
+                try await handle.synchronize()
+                return B2DownloadResult(length: head.length, sha1: nil, modifiedMillis: head.modified)
+            }
+        } catch let error as B2Error {
+            throw error
+        } catch {
+            throw B2Error(.localFile, "Cannot write \(temporary): \(error)", cause: DescribedError(error))
+        }
+        if result.sha1 != nil || head.sha1 == nil { return result }
+        // Ranges were checked as they arrived only for length; the whole file is checked once it is on disk.
+        let actual = try await Self.sha1(ofFile: temporary, range: 0..<head.length)
+        guard actual == head.sha1 else {
+            throw B2Error(
+                .integrity, "The downloaded bytes of \(name) hash to \(actual), but B2 holds \(head.sha1!): retry",
+                context: context
+            )
+        }
+        return B2DownloadResult(length: head.length, sha1: head.sha1, modifiedMillis: head.modified)
+    }
+
+    /// Size, SHA-1 and modification time of a file, from a HEAD request.
+    private func headDownload(bucketName: String, name: String, context: B2Error.Context) async throws
+        -> (length: Int64, sha1: String?, modified: Int64?)
+    {
+        let response = try await openDownload(
+            bucketName: bucketName, name: name, range: nil, operation: "look up b2://\(bucketName)/\(name)",
+            context: context, method: .HEAD
+        )
+        let (sha1, modified) = Self.integrityHeaders(response.headers)
+        let length = response.headers.first(name: "Content-Length").flatMap { Int64($0) } ?? 0
+        return (length, sha1, modified)
+    }
+
+    /// Checks the key may read `name` before any request, with a message that says why not.
+    private func checkReadable(bucketName: String, name: String) async throws {
+        let account = try await account()
+        try await require("readFiles", to: "download b2://\(bucketName)/\(name)")
+        if let prefix = account.namePrefix, !name.hasPrefix(prefix) {
+            throw B2Error(
+                .restricted,
+                "This key may only read names starting with \"\(prefix)\": b2://\(bucketName)/\(name) is outside it",
+                context: .init(bucket: bucketName, key: name)
+            )
+        }
+    }
+
+    /// Sends a download request, renewing the token once and retrying transient answers.
+    func openDownload(
+        bucketName: String,
+        name: String,
+        range: ClosedRange<Int64>?,
+        operation: String,
+        context: B2Error.Context,
+        method: HTTPMethod = .GET
+    ) async throws -> HTTPClientResponse {
+        var renewed = false
+        var attempt = 0
+        while true {
+            attempt += 1
+            let account = try await account()
+            let url =
+                "\(account.downloadURL)/file/\(B2NameEncoding.encode(bucketName))/\(B2NameEncoding.encode(name))"
+            var request = HTTPClientRequest(url: url)
+            request.method = method
+            request.headers.add(name: "Authorization", value: account.authorizationToken)
+            if let range {
+                let upper = range.upperBound == Int64.max ? "" : String(range.upperBound)
+                request.headers.add(name: "Range", value: "bytes=\(range.lowerBound)-\(upper)")
+            }
+            let response: HTTPClientResponse
+            do {
+                response = try await transport.execute(request, deadline: .now() + .hours(6))
+            } catch {
+                if attempt < retryPolicy.maximumAttempts {
+                    try await retryPolicy.sleep(retryPolicy.delay(afterAttempt: attempt))
+                    continue
+                }
+                throw B2Error(
+                    .transport, "Could not \(operation): \(error)", context: context, cause: DescribedError(error))
+            }
+            let status = Int(response.status.code)
+            if status == 200 || status == 206 { return response }
+            let body = try? await response.body.collect(upTo: 1 << 20)
+            let answer = body.flatMap {
+                try? JSONDecoder().decode(B2Wire.ErrorBody.self, from: Data($0.readableBytesView))
+            }
+            if status == 401, answer?.code != "unauthorized", !renewed {
+                renewed = true
+                _ = try await session.renew(replacing: account.authorizationToken)
+                continue
+            }
+            if RetryPolicy.isRetryable(status: status), attempt < retryPolicy.maximumAttempts {
+                try await retryPolicy.sleep(
+                    retryPolicy.delay(
+                        afterAttempt: attempt,
+                        retryAfter: RetryPolicy.retryAfter(response.headers.first(name: "Retry-After"))
+                    )
+                )
+                continue
+            }
+            if status == 404 {
+                throw B2Error(
+                    .notFound, "No file named \(name) in bucket \(bucketName) (or the bucket does not exist)",
+                    context: B2Error.Context(httpStatus: 404, b2Code: answer?.code, bucket: bucketName, key: name)
+                )
+            }
+            throw B2Error.service(
+                status: status, code: answer?.code, message: answer?.message, operation: operation, context: context
+            )
+        }
+    }
+
+    static func integrityHeaders(_ headers: HTTPHeaders) -> (sha1: String?, modified: Int64?) {
+        var sha1 = headers.first(name: "x-bz-content-sha1")
+        if sha1 == "none" || sha1?.count != 40 {
+            sha1 = headers.first(name: "x-bz-info-large_file_sha1").flatMap(B2NameEncoding.decode)
+        }
+        if let value = sha1, value.hasPrefix("unverified:") { sha1 = String(value.dropFirst(11)) }
+        let modified = headers.first(name: "x-bz-info-src_last_modified_millis").flatMap { Int64($0) }
+        return (sha1, modified)
+    }
+
+    static func totalLength(_ response: HTTPClientResponse) -> Int64? {
+        if let range = response.headers.first(name: "Content-Range"), let slash = range.lastIndex(of: "/") {
+            return Int64(range[range.index(after: slash)...])
+        }
+        return response.headers.first(name: "Content-Length").flatMap { Int64($0) }
+    }
+}

@@ -1,0 +1,236 @@
+import B2Emulator
+import Crypto
+import Foundation
+import NIOCore
+import Testing
+
+@testable import B2Kit
+
+@Suite("B2Client against the emulator")
+struct B2ClientTests {
+    static func sha1(_ bytes: [UInt8]) -> String { Hex.string(Insecure.SHA1.hash(data: bytes)) }
+
+    @Test("Authorization reports URLs, part sizes and capabilities")
+    func account() async throws {
+        try await LiveEmulator.run { port in
+            let account = try await LiveEmulator.client(port: port).account()
+            #expect(account.apiURL == "http://127.0.0.1:\(port)")
+            #expect(account.recommendedPartSize == 1_000_000)
+            #expect(account.has("writeFiles"))
+            #expect(account.allowedBuckets == nil)
+        }
+    }
+
+    @Test("A wrong key is refused with what to check, and the secret never appears")
+    func badKey() async throws {
+        try await LiveEmulator.run { port in
+            let client = LiveEmulator.client(port: port, key: "s3cr3t-wrong-value")
+            await #expect { try await client.account() } throws: { error in
+                guard let error = error as? B2Error else { return false }
+                return error.code == .badCredentials && error.message.contains("B2_APPLICATION_KEY")
+                    && !error.description.contains("s3cr3t-wrong-value")
+            }
+        }
+    }
+
+    @Test("Buckets: create, look up (with a case hint), list, delete")
+    func buckets() async throws {
+        try await LiveEmulator.run { port in
+            let client = LiveEmulator.client(port: port)
+            let created = try await client.createBucket(named: "Kit-Bucket")
+            #expect(try await client.bucket(named: "Kit-Bucket") == created)
+            await #expect { try await client.bucket(named: "kit-bucket") } throws: { error in
+                (error as? B2Error)?.code == .notFound && (error as? B2Error)?.message.contains("Kit-Bucket") == true
+            }
+            await #expect { try await client.createBucket(named: "Kit-Bucket") } throws: { error in
+                (error as? B2Error)?.code == .alreadyExists
+            }
+            #expect(try await client.listBuckets().map(\.bucketName) == ["Kit-Bucket"])
+            try await client.deleteBucket(named: "Kit-Bucket")
+            #expect(try await client.listBuckets().isEmpty)
+        }
+    }
+
+    @Test("Small uploads from bytes and files round-trip with their SHA-1; listings page")
+    func smallRoundTrip() async throws {
+        try await LiveEmulator.run { port in
+            let client = LiveEmulator.client(port: port)
+            let bucket = try await client.createBucket(named: "small-bucket")
+            let data = LiveEmulator.bytes(300_000)
+            let fromBytes = try await client.upload(.bytes(ByteBuffer(bytes: data)), to: bucket, as: "a/bytes.bin")
+            #expect(fromBytes.contentSha1 == Self.sha1(data))
+            let path = try LiveEmulator.temporaryFile(data)
+            let fromFile = try await client.upload(.file(path), to: bucket, as: "a/héllo wörld+.bin")
+            #expect(fromFile.contentSha1 == Self.sha1(data))
+            #expect(fromFile.fileInfo?["src_last_modified_millis"] != nil)
+            for index in 0..<5 {
+                try await client.upload(.bytes(ByteBuffer(string: "\(index)")), to: bucket, as: "b/\(index)")
+            }
+            var names: [String] = []
+            for try await file in try await client.listFiles(in: bucket, pageSize: 2) { names.append(file.fileName) }
+            #expect(names == ["a/bytes.bin", "a/héllo wörld+.bin", "b/0", "b/1", "b/2", "b/3", "b/4"])
+            var folders: [String] = []
+            for try await entry in try await client.listFiles(in: bucket, delimiter: "/") {
+                folders.append("\(entry.action) \(entry.fileName)")
+            }
+            #expect(folders == ["folder a/", "folder b/"])
+
+            var received: [UInt8] = []
+            let result = try await client.download(bucketName: "small-bucket", name: "a/héllo wörld+.bin") {
+                received += $0.readableBytesView
+            }
+            #expect(received == data)
+            #expect(result.sha1 == Self.sha1(data))
+            var slice: [UInt8] = []
+            try await client.download(bucketName: "small-bucket", name: "a/bytes.bin", range: 10...19) {
+                slice += $0.readableBytesView
+            }
+            #expect(slice == Array(data[10...19]))
+            let target = FileManager.default.temporaryDirectory.appendingPathComponent("b2kit-dl-\(UUID())").path
+            try await client.download(bucketName: "small-bucket", name: "a/bytes.bin", to: target)
+            #expect(try Data(contentsOf: URL(fileURLWithPath: target)) == Data(data))
+        }
+    }
+
+    @Test("Large files go up in parallel parts and come down in parallel ranges, byte-identical")
+    func largeRoundTrip() async throws {
+        try await LiveEmulator.run { port in
+            let counting = CountingTransport()
+            let client = LiveEmulator.client(port: port, transport: counting)
+            let bucket = try await client.createBucket(named: "large-bucket")
+            let data = LiveEmulator.bytes(20_000_000, seed: 9)
+            let path = try LiveEmulator.temporaryFile(data)
+            let version = try await client.upload(.file(path), to: bucket, as: "big.bin", partSize: 2_000_000)
+            #expect(version.contentSha1 == "none")
+            #expect(version.fileInfo?["large_file_sha1"] == Self.sha1(data))
+            #expect(counting.count("upload_part") == 10)
+            let target = FileManager.default.temporaryDirectory.appendingPathComponent("b2kit-big-\(UUID())").path
+            let result = try await client.download(bucketName: "large-bucket", name: "big.bin", to: target)
+            #expect(result.sha1 == Self.sha1(data))
+            #expect(try Data(contentsOf: URL(fileURLWithPath: target)) == Data(data))
+        }
+    }
+
+    @Test("An unfinished large file of the same content is resumed: finished parts are not sent again")
+    func resume() async throws {
+        try await LiveEmulator.run { port in
+            let counting = CountingTransport()
+            let client = LiveEmulator.client(port: port, transport: counting)
+            let bucket = try await client.createBucket(named: "resume-bucket")
+            let data = LiveEmulator.bytes(3_000_000, seed: 4)
+            let path = try LiveEmulator.temporaryFile(data)
+            // Start the upload as an interrupted run would have: the file started and part 1 sent.
+            let started: B2FileVersion = try await client.call(
+                "b2_start_large_file",
+                [
+                    "bucketId": .string(bucket.bucketId), "fileName": "resumed.bin", "contentType": "b2/x-auto",
+                    "fileInfo": .object(["large_file_sha1": .string(Self.sha1(data))]),
+                ],
+                operation: "start"
+            )
+            let fileId = try #require(started.fileId)
+            let _: B2Wire.Part = try await client.sendUpload(
+                scope: fileId, operation: "part", context: .init(),
+                fetchTarget: {
+                    try await client.call(
+                        "b2_get_upload_part_url", ["fileId": .string(fileId)], operation: "url",
+                        as: B2Wire.UploadTarget.self
+                    )
+                },
+                headers: [("X-Bz-Part-Number", "1")], source: .file(path), range: 0..<1_000_000,
+                meter: ProgressMeter(report: nil)
+            )
+            let before = counting.count("upload_part")
+            let version = try await client.upload(.file(path), to: bucket, as: "resumed.bin", partSize: 1_000_000)
+            #expect(version.fileId == fileId)
+            #expect(counting.count("upload_part") - before == 2)
+            var received: [UInt8] = []
+            try await client.download(bucketName: "resume-bucket", name: "resumed.bin") {
+                received += $0.readableBytesView
+            }
+            #expect(received == data)
+        }
+    }
+
+    @Test("Under 10% injected faults every transfer is byte-identical")
+    func faults() async throws {
+        let plan = try FaultPlan(
+            parsing: "seed=3;retry-after=0;500:0.03;503:0.03;429:0.02;expired:0.02;drop:0.01;truncate:0.05@download"
+        )
+        try await LiveEmulator.run(configure: { $0.faults = plan }) { port in
+            let client = LiveEmulator.client(port: port)
+            let bucket = try await client.createBucket(named: "fault-bucket")
+            for index in 0..<12 {
+                let data = LiveEmulator.bytes(50_000 + index * 1000, seed: UInt64(index))
+                try await client.upload(.bytes(ByteBuffer(bytes: data)), to: bucket, as: "f\(index)")
+                var received: [UInt8] = []
+                try await client.download(bucketName: "fault-bucket", name: "f\(index)") {
+                    received += $0.readableBytesView
+                }
+                #expect(received == data)
+            }
+            let large = LiveEmulator.bytes(4_000_000, seed: 77)
+            let path = try LiveEmulator.temporaryFile(large)
+            try await client.upload(.file(path), to: bucket, as: "large", partSize: 500_000)
+            var received: [UInt8] = []
+            try await client.download(bucketName: "fault-bucket", name: "large") { received += $0.readableBytesView }
+            #expect(received == large)
+        }
+    }
+
+    @Test("An expired token is renewed once for all concurrent callers")
+    func singleFlightRenewal() async throws {
+        try await LiveEmulator.run(configure: {
+            $0.faults = try? FaultPlan(parsing: "seed=1;expired:1@b2_list_buckets")
+        }) {
+            port in
+            let counting = CountingTransport()
+            let client = LiveEmulator.client(port: port, transport: counting)
+            _ = try await client.account()
+            let account = try await client.account()
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for _ in 0..<8 {
+                    group.addTask { _ = try? await client.session.renew(replacing: account.authorizationToken) }
+                }
+                try await group.waitForAll()
+            }
+            #expect(counting.count("b2_authorize_account") == 2)
+        }
+    }
+
+    @Test("Restricted keys fail early with the capability or restriction to fix")
+    func restrictions() async throws {
+        try await LiveEmulator.run { port in
+            let admin = LiveEmulator.client(port: port)
+            let bucket = try await admin.createBucket(named: "scoped-kit")
+            _ = try await admin.createBucket(named: "other-kit")
+            let key: KeyReply = try await admin.call(
+                "b2_create_key",
+                [
+                    "accountId": .string(try await admin.account().accountId),
+                    "capabilities": .strings(["listBuckets", "listFiles", "readFiles"]), "keyName": "reader",
+                    "bucketIds": .strings([bucket.bucketId]), "namePrefix": "p/",
+                ],
+                operation: "create key"
+            )
+            let reader = LiveEmulator.client(port: port, keyId: key.applicationKeyId, key: key.applicationKey)
+            let scoped = try await reader.bucket(named: "scoped-kit")
+            await #expect { try await reader.upload(.bytes(ByteBuffer(string: "x")), to: scoped, as: "p/x") } throws: {
+                error in
+                (error as? B2Error)?.code == .missingCapability
+                    && (error as? B2Error)?.message.contains("writeFiles") == true
+            }
+            await #expect { try await reader.listFiles(in: scoped, prefix: "q/") } throws: { error in
+                (error as? B2Error)?.code == .restricted && (error as? B2Error)?.message.contains("\"p/\"") == true
+            }
+            await #expect { try await reader.bucket(named: "other-kit") } throws: { error in
+                (error as? B2Error)?.code == .restricted && (error as? B2Error)?.message.contains("scoped-kit") == true
+            }
+        }
+    }
+
+    struct KeyReply: Decodable {
+        let applicationKeyId: String
+        let applicationKey: String
+    }
+}
