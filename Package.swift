@@ -45,10 +45,21 @@ let package = Package(
                 .product(name: "_NIOFileSystem", package: "swift-nio"),
             ]
         ),
+        .target(
+            name: "B2KitCLI",
+            dependencies: [
+                "B2Kit",
+                "B2Emulator",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .executableTarget(
             name: "b2kit",
             dependencies: [
                 "B2Emulator",
+                "B2Kit",
+                "B2KitCLI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -58,6 +69,15 @@ let package = Package(
         .testTarget(
             name: "B2KitTests",
             dependencies: [
+                "B2Kit",
+                "B2Emulator",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
+        ),
+        .testTarget(
+            name: "B2KitCLITests",
+            dependencies: [
+                "B2KitCLI",
                 "B2Kit",
                 "B2Emulator",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),

@@ -1,4 +1,5 @@
 import ArgumentParser
+import B2Kit
 import Foundation
 import NIOCore
 import NIOPosix
@@ -8,8 +9,11 @@ import NIOPosix
 struct B2KitCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "b2kit",
-        abstract: "The Backblaze B2 toolkit: a local B2-compatible server, and (soon) a fast client.",
-        subcommands: [ServeCommand.self]
+        abstract: "The Backblaze B2 toolkit: a fast client for B2 and a local B2-compatible server.",
+        subcommands: [
+            ServeCommand.self, AccountCommand.self, ListCommand.self, MakeBucketCommand.self, RemoveBucketCommand.self,
+            CopyCommand.self, CatCommand.self, RemoveCommand.self, URLCommand.self,
+        ]
     )
 
     /// Runs the command with b2kit's exit codes: 0 success, 1 runtime failure, 2 usage error.
@@ -25,6 +29,9 @@ struct B2KitCommand: AsyncParsableCommand {
             } else {
                 try command.run()
             }
+        } catch let error as B2Error {
+            FileHandle.standardError.write(Data("b2kit: \(error)\n".utf8))
+            Foundation.exit(error.isUsageError ? 2 : 1)
         } catch {
             let code = exitCode(for: error)
             if code == .success {

@@ -1,0 +1,86 @@
+import Foundation
+
+/// A credentials JSON file in the Algorithmia style: `{"key_id": "...", "application_key": "..."}`.
+struct CredentialsFile: Sendable {
+    /// The file's path.
+    let path: String
+    /// The application key id.
+    let keyId: String
+    /// The application key.
+    let applicationKey: String
+
+    static let keyIdField = "key_id"
+    static let applicationKeyField = "application_key"
+    private static let expected = #"{"key_id": "...", "application_key": "..."}"#
+
+    /// Reads and checks a file.
+    ///
+    /// - Parameters:
+    ///   - path: the absolute path of the file.
+    ///   - origin: how the path was chosen, e.g. "--credentials", for messages.
+    /// - Throws: `B2Error` with code `.configuration` naming the file and the field at fault: a missing or
+    ///   unreadable file, text that is not a JSON object, a field that is missing, empty or not a string, or the
+    ///   wrong field names.
+    static func load(path: String, origin: String) throws -> CredentialsFile {
+        let data: Data
+        do {
+            data = try Data(contentsOf: URL(fileURLWithPath: path))
+        } catch {
+            throw B2Error(
+                .configuration,
+                "Could not read the credentials file \(path) (\(origin)): check its permissions, or point "
+                    + "--credentials elsewhere"
+            )
+        }
+        return try parse(data, path: path)
+    }
+
+    /// Checks the contents of a file.
+    static func parse(_ data: Data, path: String) throws -> CredentialsFile {
+        guard let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] else {
+            throw B2Error(
+                .configuration, "The credentials file \(path) is not a JSON object: it should read \(expected)"
+            )
+        }
+        let keyIdValue = object[keyIdField]
+        let applicationKeyValue = object[applicationKeyField]
+        if keyIdValue == nil, applicationKeyValue == nil {
+            throw B2Error(
+                .configuration,
+                "The credentials file \(path) has neither key_id nor application_key\(found(object)): "
+                    + "it should read \(expected)"
+            )
+        }
+        let keyId = try field(keyIdField, keyIdValue, in: object, path: path)
+        let applicationKey = try field(applicationKeyField, applicationKeyValue, in: object, path: path)
+        return CredentialsFile(path: path, keyId: keyId, applicationKey: applicationKey)
+    }
+
+    private static func field(_ name: String, _ value: Any?, in object: [String: Any], path: String) throws -> String {
+        guard let value else {
+            throw B2Error(
+                .configuration,
+                "The credentials file \(path) has no \(name)\(found(object)): it should read \(expected)"
+            )
+        }
+        guard let text = value as? String else {
+            throw B2Error(
+                .configuration, "\(name) in the credentials file \(path) is not a string: it should read \(expected)"
+            )
+        }
+        let trimmed = text.trimmingWhitespace
+        guard !trimmed.isEmpty else {
+            throw B2Error(.configuration, "\(name) in the credentials file \(path) is empty: fill it in")
+        }
+        return trimmed
+    }
+
+    /// The field names the file does have (names only, never values), so a wrong spelling is easy to see.
+    private static func found(_ object: [String: Any]) -> String {
+        let known: Set<String> = [keyIdField, applicationKeyField]
+        let others = object.keys.filter { !known.contains($0) }.sorted()
+        guard !others.isEmpty else { return "" }
+        let shown = others.prefix(6).map { $0.count > 40 ? "\($0.prefix(40))..." : $0 }
+        return " (it has \(shown.joined(separator: ", "))\(others.count > 6 ? ", ..." : ""))"
+    }
+}

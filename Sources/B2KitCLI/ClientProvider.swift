@@ -1,0 +1,47 @@
+import B2Emulator
+import B2Kit
+import Foundation
+import Hummingbird
+import Logging
+
+/// Builds the client a command uses from the resolved configuration; for the `local` profile it first starts the
+/// embedded emulator in-process (on `B2KIT_LOCAL_DATA`, default `.b2kit-data`), and stops it afterwards.
+public enum ClientProvider {
+    /// Runs `body` with a client for the configured account.
+    public static func withClient<Value: Sendable>(
+        _ context: CommandContext,
+        _ body: @Sendable (B2Client, ResolvedConfiguration) async throws -> Value
+    ) async throws -> Value {
+        let resolved = try ConfigurationResolver.resolve(context.configuration)
+        switch resolved.target {
+        case .remote(let keyId, let applicationKey):
+            let client = B2Client(keyId: keyId, applicationKey: applicationKey, apiBaseURL: resolved.apiBaseURL)
+            let value = try await body(client, resolved)
+            return value
+        case .local:
+            let directory =
+                context.configuration.environment["B2KIT_LOCAL_DATA"]
+                ?? (context.configuration.currentDirectory + "/.b2kit-data")
+            let server = try await EmulatorServer(
+                configuration: EmulatorConfiguration(dataDirectory: directory, port: 0))
+            return try await withThrowingTaskGroup(of: Value?.self) { group in
+                let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
+                let app = server.application { port in continuation.yield(port) }
+                group.addTask {
+                    try await app.run()
+                    return nil
+                }
+                var iterator = ports.makeAsyncIterator()
+                guard let port = await iterator.next() else {
+                    throw B2Error(.server, "The embedded emulator did not start on \(directory)")
+                }
+                let client = B2Client(
+                    keyId: server.masterKeyId, applicationKey: server.masterKey, apiBaseURL: "http://127.0.0.1:\(port)"
+                )
+                let value = try await body(client, resolved)
+                group.cancelAll()
+                return value
+            }
+        }
+    }
+}

@@ -1,0 +1,63 @@
+import B2Kit
+import Foundation
+
+/// `b2kit ls`: buckets, or files under a path.
+public enum ListOperation {
+    /// Lists buckets (no path) or the files under `path`.
+    public static func run(
+        _ context: CommandContext,
+        path: B2Path?,
+        recursive: Bool,
+        versions: Bool,
+        long: Bool
+    ) async throws {
+        if let path { try BucketOperations.requireNative(path) }
+        try await ClientProvider.withClient(context) { client, _ in
+            guard let path else {
+                for bucket in try await client.listBuckets() {
+                    if context.json {
+                        context.printJSON([
+                            "bucketId": bucket.bucketId, "bucketName": bucket.bucketName,
+                            "bucketType": bucket.bucketType,
+                        ])
+                    } else {
+                        context.say(
+                            long ? "\(bucket.bucketId)  \(bucket.bucketType)  \(bucket.bucketName)" : bucket.bucketName)
+                    }
+                }
+                return
+            }
+            let bucket = try await client.bucket(named: path.bucket)
+            var prefix = path.key
+            if !prefix.isEmpty, !prefix.hasSuffix("/") { prefix += "/" }
+            let listing = try await client.listFiles(
+                in: bucket, prefix: prefix, delimiter: recursive ? nil : "/", versions: versions
+            )
+            for try await entry in listing {
+                if context.json {
+                    var object: [String: Any] = [
+                        "action": entry.action, "fileName": entry.fileName, "size": entry.contentLength,
+                        "uploadTimestamp": entry.uploadTimestamp,
+                    ]
+                    object["fileId"] = entry.fileId
+                    object["contentSha1"] = entry.contentSha1
+                    object["contentType"] = entry.contentType
+                    context.printJSON(object)
+                } else if long, entry.action != "folder" {
+                    let date = Date(timeIntervalSince1970: Double(entry.uploadTimestamp) / 1000)
+                    let time = ISO8601DateFormatter().string(from: date)
+                    let size = String(entry.contentLength).leftPadded(to: 12)
+                    context.say("\(entry.action.leftPadded(to: 6))  \(size)  \(time)  \(entry.fileName)")
+                } else {
+                    context.say(entry.fileName)
+                }
+            }
+        }
+    }
+}
+
+extension String {
+    func leftPadded(to width: Int) -> String {
+        count >= width ? self : String(repeating: " ", count: width - count) + self
+    }
+}

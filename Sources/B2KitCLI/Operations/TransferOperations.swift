@@ -1,0 +1,161 @@
+import B2Kit
+import Foundation
+import NIOCore
+
+/// `b2kit cp`, `cat`, `rm` and `url`.
+public enum TransferOperations {
+    /// Copies one object: local to B2, B2 to local (or `-` for standard output), or B2 to B2 server-side.
+    public static func copy(_ context: CommandContext, from source: Location, to destination: Location) async throws {
+        switch (source, destination) {
+        case (.local(let file), .remote(let path)):
+            try BucketOperations.requireNative(path)
+            let name =
+                path.key.isEmpty || path.key.hasSuffix("/")
+                ? path.key + (file as NSString).lastPathComponent : path.key
+            let size = try localSize(file)
+            try await ClientProvider.withClient(context) { client, _ in
+                let bucket = try await client.bucket(named: path.bucket)
+                let version = try await client.upload(
+                    .file(file), to: bucket, as: name, progress: context.progress(label: name, total: size)
+                )
+                report(context, action: "uploaded", name: "b2://\(path.bucket)/\(name)", version: version)
+            }
+        case (.remote(let path), .local(let file)):
+            try BucketOperations.requireNative(path)
+            try requireFileName(path)
+            try await ClientProvider.withClient(context) { client, _ in
+                let bucket = try await client.bucket(named: path.bucket)
+                guard let version = try await client.fileVersion(in: bucket, named: path.key) else {
+                    throw B2Error(
+                        .notFound, "No file named \(path.key) in bucket \(path.bucket)",
+                        context: .init(bucket: path.bucket, key: path.key))
+                }
+                let result = try await client.download(
+                    bucketName: path.bucket, name: path.key, to: file,
+                    progress: context.progress(label: path.key, total: version.contentLength)
+                )
+                if context.json {
+                    context.printJSON([
+                        "downloaded": path.description, "to": file, "size": result.length,
+                        "sha1": result.sha1.map { $0 as Any } ?? NSNull(),
+                    ])
+                } else {
+                    context.say("downloaded \(path) to \(file) (\(result.length) bytes)")
+                }
+            }
+        case (.remote(let path), .standardStream):
+            try await cat(context, path: path)
+        case (.remote(let from), .remote(let to)):
+            try BucketOperations.requireNative(from)
+            try BucketOperations.requireNative(to)
+            try requireFileName(from)
+            try await ClientProvider.withClient(context) { client, _ in
+                let sourceBucket = try await client.bucket(named: from.bucket)
+                let targetBucket = from.bucket == to.bucket ? sourceBucket : try await client.bucket(named: to.bucket)
+                guard let version = try await client.fileVersion(in: sourceBucket, named: from.key) else {
+                    throw B2Error(
+                        .notFound, "No file named \(from.key) in bucket \(from.bucket)",
+                        context: .init(bucket: from.bucket, key: from.key))
+                }
+                let name =
+                    to.key.isEmpty || to.key.hasSuffix("/")
+                    ? to.key + (from.key.split(separator: "/").last.map(String.init) ?? from.key) : to.key
+                let copy = try await client.copyFile(version, to: name, in: targetBucket)
+                report(context, action: "copied", name: "b2://\(to.bucket)/\(name)", version: copy)
+            }
+        case (.local, .local):
+            throw B2Error(.usage, "Both paths are local: one side of cp must be b2://BUCKET/PATH")
+        case (.standardStream, _), (.local, .standardStream):
+            throw B2Error(
+                .usage, "cp reads from a local file or b2://: to upload standard input, save it to a file first")
+        }
+    }
+
+    /// Streams an object to standard output.
+    public static func cat(_ context: CommandContext, path: B2Path) async throws {
+        try BucketOperations.requireNative(path)
+        try requireFileName(path)
+        try await ClientProvider.withClient(context) { client, _ in
+            _ = try await client.bucket(named: path.bucket)
+            try await client.download(bucketName: path.bucket, name: path.key) { chunk in
+                try context.standardOutputBytes(Array(chunk.readableBytesView))
+            }
+        }
+    }
+
+    /// Deletes the latest version of a file, every version with `versions`, or everything under a prefix with
+    /// `recursive`.
+    public static func remove(_ context: CommandContext, path: B2Path, versions: Bool, recursive: Bool) async throws {
+        try BucketOperations.requireNative(path)
+        try await ClientProvider.withClient(context) { client, _ in
+            let bucket = try await client.bucket(named: path.bucket)
+            var deleted = 0
+            if recursive {
+                for try await version in try await client.listFiles(in: bucket, prefix: path.key, versions: versions) {
+                    try await client.deleteFileVersion(version, in: bucket)
+                    deleted += 1
+                    context.say("deleted \(version.fileName)\(versions ? " (\(version.fileId ?? ""))" : "")")
+                }
+            } else {
+                try requireFileName(path)
+                let listing = try await client.listFiles(in: bucket, prefix: path.key, versions: true)
+                for try await version in listing where version.fileName == path.key {
+                    try await client.deleteFileVersion(version, in: bucket)
+                    deleted += 1
+                    context.say("deleted \(version.fileName) (\(version.fileId ?? ""))")
+                    if !versions { break }
+                }
+                if deleted == 0 {
+                    throw B2Error(
+                        .notFound, "No file named \(path.key) in bucket \(path.bucket)",
+                        context: .init(bucket: path.bucket, key: path.key))
+                }
+            }
+            if context.json { context.printJSON(["deleted": deleted]) }
+        }
+    }
+
+    /// Prints the friendly download URL of a file.
+    public static func url(_ context: CommandContext, path: B2Path) async throws {
+        try BucketOperations.requireNative(path)
+        try requireFileName(path)
+        try await ClientProvider.withClient(context) { client, _ in
+            let url = try await client.downloadURL(bucketName: path.bucket, fileName: path.key)
+            if context.json { context.printJSON(["url": url]) } else { context.standardOutput(url + "\n") }
+        }
+    }
+
+    static func requireFileName(_ path: B2Path) throws {
+        guard !path.key.isEmpty, !path.key.hasSuffix("/") else {
+            throw B2Error(
+                .usage,
+                "\(path) names a bucket or folder: give a file, e.g. \(path.scheme.rawValue)://\(path.bucket)/NAME")
+        }
+    }
+
+    static func localSize(_ file: String) throws -> Int64 {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: file, isDirectory: &isDirectory) else {
+            throw B2Error(.localFile, "No such file: \(file)")
+        }
+        guard !isDirectory.boolValue else {
+            throw B2Error(.usage, "\(file) is a directory: cp copies one file (use b2kit sync for trees)")
+        }
+        guard FileManager.default.isReadableFile(atPath: file) else {
+            throw B2Error(.localFile, "Cannot read \(file): check its permissions")
+        }
+        let attributes = try FileManager.default.attributesOfItem(atPath: file)
+        return (attributes[.size] as? NSNumber)?.int64Value ?? 0
+    }
+
+    static func report(_ context: CommandContext, action: String, name: String, version: B2FileVersion) {
+        if context.json {
+            var object: [String: Any] = [action: name, "size": version.contentLength]
+            object["fileId"] = version.fileId
+            object["sha1"] = version.knownSHA1
+            context.printJSON(object)
+        } else {
+            context.say("\(action) \(name) (\(version.contentLength) bytes, sha1 \(version.knownSHA1 ?? "unknown"))")
+        }
+    }
+}
