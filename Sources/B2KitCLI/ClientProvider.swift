@@ -3,6 +3,7 @@ import B2Kit
 import Foundation
 import Hummingbird
 import Logging
+import ServiceLifecycle
 
 /// Builds the client a command uses from the resolved configuration; for the `local` profile it first starts the
 /// embedded emulator in-process (on `B2KIT_LOCAL_DATA`, default `.b2kit-data`), and stops it afterwards.
@@ -24,11 +25,14 @@ public enum ClientProvider {
                 ?? (context.configuration.currentDirectory + "/.b2kit-data")
             let server = try await EmulatorServer(
                 configuration: EmulatorConfiguration(dataDirectory: directory, port: 0))
+            let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
+            let app = server.application { port in continuation.yield(port) }
+            var quiet = Logger(label: "b2kit.local")
+            quiet.logLevel = .critical
+            let services = ServiceGroup(configuration: .init(services: [app], logger: quiet))
             return try await withThrowingTaskGroup(of: Value?.self) { group in
-                let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
-                let app = server.application { port in continuation.yield(port) }
                 group.addTask {
-                    try await app.run()
+                    try await services.run()
                     return nil
                 }
                 var iterator = ports.makeAsyncIterator()
@@ -38,9 +42,15 @@ public enum ClientProvider {
                 let client = B2Client(
                     keyId: server.masterKeyId, applicationKey: server.masterKey, apiBaseURL: "http://127.0.0.1:\(port)"
                 )
-                let value = try await body(client, resolved)
-                group.cancelAll()
-                return value
+                let outcome: Result<Value, any Error>
+                do {
+                    outcome = .success(try await body(client, resolved))
+                } catch {
+                    outcome = .failure(error)
+                }
+                await services.triggerGracefulShutdown()
+                try await group.waitForAll()
+                return try outcome.get()
             }
         }
     }

@@ -18,14 +18,21 @@ struct CopyCommand: AsyncParsableCommand {
     @Argument(help: "Destination: b2://BUCKET/NAME (or .../ to keep the name), a local file, or - for stdout.")
     var destination: String
 
+    @Option(name: .customLong("part-size"), help: "Upload files larger than this as parallel parts of this size.")
+    var partSize: Int64?
+
     func validate() throws {
         _ = try location(source)
         _ = try location(destination)
+        if let partSize, partSize < 5_000_000 {
+            throw ValidationError("--part-size must be at least 5000000 bytes (B2's smallest part)")
+        }
     }
 
     func run() async throws {
         try await TransferOperations.copy(
-            options.makeContext(), from: try location(source), to: try location(destination))
+            options.makeContext(), from: try location(source), to: try location(destination), partSize: partSize
+        )
     }
 }
 

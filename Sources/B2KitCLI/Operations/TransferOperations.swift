@@ -5,7 +5,12 @@ import NIOCore
 /// `b2kit cp`, `cat`, `rm` and `url`.
 public enum TransferOperations {
     /// Copies one object: local to B2, B2 to local (or `-` for standard output), or B2 to B2 server-side.
-    public static func copy(_ context: CommandContext, from source: Location, to destination: Location) async throws {
+    public static func copy(
+        _ context: CommandContext,
+        from source: Location,
+        to destination: Location,
+        partSize: Int64? = nil
+    ) async throws {
         switch (source, destination) {
         case (.local(let file), .remote(let path)):
             try BucketOperations.requireNative(path)
@@ -16,7 +21,8 @@ public enum TransferOperations {
             try await ClientProvider.withClient(context) { client, _ in
                 let bucket = try await client.bucket(named: path.bucket)
                 let version = try await client.upload(
-                    .file(file), to: bucket, as: name, progress: context.progress(label: name, total: size)
+                    .file(file), to: bucket, as: name, partSize: partSize,
+                    progress: context.progress(label: name, total: size)
                 )
                 report(context, action: "uploaded", name: "b2://\(path.bucket)/\(name)", version: version)
             }
