@@ -178,6 +178,25 @@ struct B2ClientTests {
         }
     }
 
+    @Test("Tokens that expire in the middle of part uploads and range downloads are renewed and the transfer completes")
+    func expiryMidTransfer() async throws {
+        let plan = try FaultPlan(parsing: "seed=8;expired:0.4@b2_upload_part+download")
+        try await LiveEmulator.run(configure: { $0.faults = plan }) { port in
+            let counting = CountingTransport()
+            let client = LiveEmulator.client(port: port, transport: counting)
+            let bucket = try await client.createBucket(named: "expiry-bucket")
+            let data = LiveEmulator.bytes(6_000_000, seed: 12)
+            let path = try LiveEmulator.temporaryFile(data)
+            let version = try await client.upload(
+                .file(path), to: bucket, as: "e.bin", partSize: 500_000, concurrency: 3)
+            #expect(version.fileInfo?["large_file_sha1"] == Self.sha1(data))
+            var received: [UInt8] = []
+            try await client.download(bucketName: "expiry-bucket", name: "e.bin") { received += $0.readableBytesView }
+            #expect(received == data)
+            #expect(counting.count("b2_authorize_account") > 1)
+        }
+    }
+
     @Test("An expired token is renewed once for all concurrent callers")
     func singleFlightRenewal() async throws {
         try await LiveEmulator.run(configure: {
