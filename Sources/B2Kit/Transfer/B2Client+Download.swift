@@ -147,11 +147,11 @@ extension B2Client {
                 forWritingAt: FilePath(temporary), options: .newFile(replaceExisting: false)
             ) { handle in
                 if head.length < 2 * partSize || concurrency < 2 {
-                    var position: Int64 = 0
+                    var writer = OffsetWriter(handle: handle, startingAt: 0)
                     let result = try await download(bucketName: bucketName, name: name, progress: progress) { chunk in
-                        try await handle.write(contentsOf: chunk, toAbsoluteOffset: position)
-                        position += Int64(chunk.readableBytes)
+                        try await writer.append(chunk)
                     }
+                    try await writer.flush()
                     return result
                 }
                 let meter = ProgressMeter(report: progress)
@@ -165,12 +165,12 @@ extension B2Client {
                         group.addTask {
                             let start = index * partSize
                             let range = start...(min(head.length, start + partSize) - 1)
-                            var position = start
+                            var writer = OffsetWriter(handle: handle, startingAt: start)
                             try await download(bucketName: bucketName, name: name, range: range) { chunk in
-                                try await handle.write(contentsOf: chunk, toAbsoluteOffset: position)
-                                position += Int64(chunk.readableBytes)
+                                try await writer.append(chunk)
                                 meter.add(Int64(chunk.readableBytes))
                             }
+                            try await writer.flush()
                         }
                     }
                     for _ in 0..<concurrency { addNext() }
