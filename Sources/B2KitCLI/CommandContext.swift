@@ -38,9 +38,9 @@ public struct CommandContext: Sendable {
         self.configuration = configuration
     }
 
-    /// Prints a line unless quiet.
+    /// Prints a line for people, unless quiet or JSON output was asked for.
     func say(_ line: String) {
-        if !quiet { standardOutput(line + "\n") }
+        if !quiet, !json { standardOutput(line + "\n") }
     }
 
     /// Prints a JSON value on one line.

@@ -87,6 +87,7 @@ public struct B2Client: Sendable {
         while true {
             attempt += 1
             let account = try await session.current()
+            logger.debug("Calling B2", metadata: ["b2.call": "\(name)", "b2.attempt": "\(attempt)"])
             var request = HTTPClientRequest(url: "\(account.apiURL)/b2api/v4/\(name)")
             request.method = .POST
             request.headers.add(name: "Authorization", value: account.authorizationToken)

@@ -50,12 +50,19 @@ extension B2Client {
             do {
                 for try await chunk in response.body {
                     chunk.withUnsafeReadableBytes { hasher?.update(bufferPointer: $0) }
-                    try await sink(chunk)
+                    do {
+                        try await sink(chunk)
+                    } catch {
+                        throw SinkFailure(underlying: error)
+                    }
                     offset += Int64(chunk.readableBytes)
                     progress?(offset - (range?.lowerBound ?? 0))
                 }
             } catch let error as B2Error {
                 throw error
+            } catch let failure as SinkFailure {
+                // The receiver failed (a full disk, a closed pipe): not the network, so never retried.
+                throw failure.underlying
             } catch {
                 guard attempt < retryPolicy.maximumAttempts * 3 else {
                     throw B2Error(
@@ -236,6 +243,7 @@ extension B2Client {
         while true {
             attempt += 1
             let account = try await account()
+            logger.debug("Downloading", metadata: ["b2.operation": "\(operation)", "b2.attempt": "\(attempt)"])
             let url =
                 "\(account.downloadURL)/file/\(B2NameEncoding.encode(bucketName))/\(B2NameEncoding.encode(name))"
             var request = HTTPClientRequest(url: url)
@@ -304,4 +312,9 @@ extension B2Client {
         }
         return response.headers.first(name: "Content-Length").flatMap { Int64($0) }
     }
+}
+
+/// An error thrown by a download's receiver, kept apart from network errors so it is not retried.
+struct SinkFailure: Error {
+    let underlying: any Error
 }

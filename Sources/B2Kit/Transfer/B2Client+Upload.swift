@@ -113,6 +113,7 @@ extension B2Client {
                 target = .init(url: fresh.uploadUrl, token: fresh.authorizationToken)
             }
             let sent = meter.checkpoint()
+            logger.debug("Uploading", metadata: ["b2.operation": "\(operation)", "b2.attempt": "\(attempt)"])
             let result: Result<(Int, ByteBuffer, String?), any Error>
             do {
                 result = .success(

@@ -31,6 +31,7 @@ public enum BucketOperations {
                     + "(b2kit rm --recursive --versions b2://\(path.bucket)/)"
                 throw error
             }
+            if context.json { context.printJSON(["deleted": "b2://\(path.bucket)"]) }
             context.say("deleted b2://\(path.bucket)")
         }
     }

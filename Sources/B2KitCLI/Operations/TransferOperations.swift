@@ -83,8 +83,13 @@ public enum TransferOperations {
         try requireFileName(path)
         try await ClientProvider.withClient(context) { client, _ in
             _ = try await client.bucket(named: path.bucket)
-            try await client.download(bucketName: path.bucket, name: path.key) { chunk in
-                try context.standardOutputBytes(Array(chunk.readableBytesView))
+            do {
+                try await client.download(bucketName: path.bucket, name: path.key) { chunk in
+                    try context.standardOutputBytes(Array(chunk.readableBytesView))
+                }
+            } catch  where isBrokenPipe(error) {
+                // The reader went away (cat FILE | head): stop quietly, as cat does.
+                return
             }
         }
     }
@@ -97,7 +102,9 @@ public enum TransferOperations {
             let bucket = try await client.bucket(named: path.bucket)
             var deleted = 0
             if recursive {
-                for try await version in try await client.listFiles(in: bucket, prefix: path.key, versions: versions) {
+                // A path names a folder here, as in ls: b2://b/tree covers tree/..., never tree.txt or treehouse/.
+                let prefix = path.key.isEmpty || path.key.hasSuffix("/") ? path.key : path.key + "/"
+                for try await version in try await client.listFiles(in: bucket, prefix: prefix, versions: versions) {
                     try await client.deleteFileVersion(version, in: bucket)
                     deleted += 1
                     context.say("deleted \(version.fileName)\(versions ? " (\(version.fileId ?? ""))" : "")")
@@ -164,4 +171,12 @@ public enum TransferOperations {
             context.say("\(action) \(name) (\(version.contentLength) bytes, sha1 \(version.knownSHA1 ?? "unknown"))")
         }
     }
+}
+
+/// True when writing failed because the reading end of a pipe was closed.
+func isBrokenPipe(_ error: any Error) -> Bool {
+    let error = error as NSError
+    if error.domain == NSPOSIXErrorDomain, error.code == Int(EPIPE) { return true }
+    guard let underlying = error.userInfo[NSUnderlyingErrorKey] as? NSError else { return false }
+    return underlying.domain == NSPOSIXErrorDomain && underlying.code == Int(EPIPE)
 }
