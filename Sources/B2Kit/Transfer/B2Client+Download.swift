@@ -151,7 +151,7 @@ extension B2Client {
         let result: B2DownloadResult
         do {
             result = try await fileSystem.withFileHandle(
-                forWritingAt: FilePath(temporary), options: .newFile(replaceExisting: false)
+                forReadingAndWritingAt: FilePath(temporary), options: .newFile(replaceExisting: false)
             ) { handle in
                 if head.length < 2 * partSize || concurrency < 2 {
                     var writer = OffsetWriter(handle: handle, startingAt: 0)
@@ -163,44 +163,72 @@ extension B2Client {
                 }
                 let meter = ProgressMeter(report: progress)
                 let count = Int((head.length + partSize - 1) / partSize)
-                try await withThrowingTaskGroup(of: Void.self) { group in
+                let ranges = (0..<count).map { Int64($0) * partSize..<min(head.length, Int64($0 + 1) * partSize) }
+                // Ranges arrive in any order; a hashing task follows the completed prefix of the file, so the
+                // SHA-1 check overlaps the download instead of following it.
+                let (finished, finishedInput) = AsyncStream.makeStream(of: Int.self)
+                let digest = try await withThrowingTaskGroup(of: String?.self) { group in
+                    group.addTask {
+                        var hasher = Insecure.SHA1()
+                        var done = Set<Int>()
+                        var cursor = 0
+                        for await index in finished {
+                            done.insert(index)
+                            while cursor < count, done.contains(cursor) {
+                                for try await chunk in handle.readChunks(in: ranges[cursor], chunkLength: .mebibytes(4))
+                                {
+                                    chunk.withUnsafeReadableBytes { hasher.update(bufferPointer: $0) }
+                                }
+                                cursor += 1
+                            }
+                            if cursor == count { break }
+                        }
+                        return cursor == count ? Hex.string(hasher.finalize()) : nil
+                    }
                     var next = 0
                     func addNext() {
                         guard next < count else { return }
-                        let index = Int64(next)
+                        let index = next
                         next += 1
                         group.addTask {
-                            let start = index * partSize
-                            let range = start...(min(head.length, start + partSize) - 1)
-                            var writer = OffsetWriter(handle: handle, startingAt: start)
-                            try await download(bucketName: bucketName, name: name, range: range) { chunk in
+                            let range = ranges[index]
+                            var writer = OffsetWriter(handle: handle, startingAt: range.lowerBound)
+                            try await download(
+                                bucketName: bucketName, name: name, range: range.lowerBound...(range.upperBound - 1)
+                            ) { chunk in
                                 try await writer.append(chunk)
                                 meter.add(Int64(chunk.readableBytes))
                             }
                             try await writer.flush()
+                            finishedInput.yield(index)
+                            return nil
                         }
                     }
                     for _ in 0..<concurrency { addNext() }
-                    while try await group.next() != nil { addNext() }
+                    var digest: String?
+                    while let outcome = try await group.next() {
+                        if let outcome { digest = outcome }
+                        addNext()
+                    }
+                    finishedInput.finish()
+                    return digest
                 }
                 try await handle.synchronize()
-                return B2DownloadResult(length: head.length, sha1: nil, modifiedMillis: head.modified)
+                if let expected = head.sha1, digest != expected {
+                    throw B2Error(
+                        .integrity,
+                        "The downloaded bytes of \(name) hash to \(digest ?? "nothing"), but B2 holds \(expected): retry",
+                        context: context
+                    )
+                }
+                return B2DownloadResult(length: head.length, sha1: head.sha1, modifiedMillis: head.modified)
             }
         } catch let error as B2Error {
             throw error
         } catch {
             throw B2Error(.localFile, "Cannot write \(temporary): \(error)", cause: DescribedError(error))
         }
-        if result.sha1 != nil || head.sha1 == nil { return result }
-        // Ranges were checked as they arrived only for length; the whole file is checked once it is on disk.
-        let actual = try await Self.sha1(ofFile: temporary, range: 0..<head.length)
-        guard actual == head.sha1 else {
-            throw B2Error(
-                .integrity, "The downloaded bytes of \(name) hash to \(actual), but B2 holds \(head.sha1!): retry",
-                context: context
-            )
-        }
-        return B2DownloadResult(length: head.length, sha1: head.sha1, modifiedMillis: head.modified)
+        return result
     }
 
     /// Size, SHA-1 and modification time of a file, from a HEAD request.

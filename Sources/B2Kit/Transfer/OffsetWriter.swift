@@ -3,13 +3,13 @@ import _NIOFileSystem
 
 /// Writes a run of consecutive chunks at a file offset, gathering them into large writes (one trip to the I/O
 /// thread pool per mebibyte instead of per network chunk).
-struct OffsetWriter {
-    private let handle: WriteFileHandle
+struct OffsetWriter<Handle: WritableFileHandleProtocol> {
+    private let handle: Handle
     private var position: Int64
     private var pending = ByteBuffer()
-    private static let threshold = 1 << 20
+    private static var threshold: Int { 1 << 20 }
 
-    init(handle: WriteFileHandle, startingAt position: Int64) {
+    init(handle: Handle, startingAt position: Int64) {
         self.handle = handle
         self.position = position
     }
