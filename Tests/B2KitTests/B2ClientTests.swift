@@ -253,3 +253,32 @@ struct B2ClientTests {
         let applicationKey: String
     }
 }
+
+@Suite("B2Client keys and bucket updates")
+struct B2ClientKeyTests {
+    @Test("Keys are created, listed without secrets, used, and deleted; bucket updates honour revisions")
+    func keysAndUpdates() async throws {
+        try await LiveEmulator.run { port in
+            let admin = LiveEmulator.client(port: port)
+            let bucket = try await admin.createBucket(named: "keys-bucket")
+            let key = try await admin.createKey(
+                named: "lister", capabilities: ["listBuckets", "listFiles"], buckets: [bucket.bucketId],
+                namePrefix: "a/"
+            )
+            #expect(try await admin.listKeys().map(\.keyName) == ["lister"])
+            let lister = LiveEmulator.client(port: port, keyId: key.applicationKeyId, key: key.applicationKey)
+            #expect(try await lister.account().namePrefix == "a/")
+            try await admin.deleteKey(id: key.applicationKeyId)
+            #expect(try await admin.listKeys().isEmpty)
+
+            let updated = try await admin.updateBucket(
+                named: "keys-bucket", type: "allPublic", ifRevisionIs: bucket.revision)
+            #expect(updated.bucketType == "allPublic")
+            await #expect {
+                try await admin.updateBucket(named: "keys-bucket", type: "allPrivate", ifRevisionIs: bucket.revision)
+            } throws: { error in
+                (error as? B2Error)?.code == .conflict
+            }
+        }
+    }
+}
