@@ -1,5 +1,6 @@
 import B2Kit
 import Foundation
+import NIOCore
 import Synchronization
 
 /// Where a command writes, and what it knows about its surroundings: injected so commands are testable.
@@ -7,7 +8,7 @@ public struct CommandContext: Sendable {
     /// Writes to standard output.
     public var standardOutput: @Sendable (String) -> Void
     /// Writes raw bytes to standard output (for `cat`).
-    public var standardOutputBytes: @Sendable ([UInt8]) throws -> Void
+    public var standardOutputBytes: @Sendable (ByteBuffer) throws -> Void
     /// Writes to standard error.
     public var standardError: @Sendable (String) -> Void
     /// True when standard error is a terminal (progress bars are shown only then).
@@ -22,7 +23,7 @@ public struct CommandContext: Sendable {
     /// Creates a context.
     public init(
         standardOutput: @escaping @Sendable (String) -> Void,
-        standardOutputBytes: @escaping @Sendable ([UInt8]) throws -> Void,
+        standardOutputBytes: @escaping @Sendable (ByteBuffer) throws -> Void,
         standardError: @escaping @Sendable (String) -> Void,
         isTerminal: Bool,
         json: Bool,

@@ -3,6 +3,7 @@ import B2Kit
 import B2KitCLI
 import Foundation
 import Logging
+import NIOCore
 
 /// Options every client command takes.
 struct GlobalOptions: ParsableArguments {
@@ -43,7 +44,7 @@ struct GlobalOptions: ParsableArguments {
         }
         return CommandContext(
             standardOutput: { FileHandle.standardOutput.write(Data($0.utf8)) },
-            standardOutputBytes: { try FileHandle.standardOutput.write(contentsOf: $0) },
+            standardOutputBytes: writeToStandardOutput,
             standardError: { FileHandle.standardError.write(Data($0.utf8)) },
             isTerminal: isatty(STDERR_FILENO) == 1,
             json: json,
@@ -77,5 +78,22 @@ func location(_ text: String) throws -> Location {
         return try Location.parse(text)
     } catch let error as B2Error {
         throw ValidationError(error.message)
+    }
+}
+
+/// Writes bytes to standard output without copying them, throwing `OutputClosed` when the reader has gone.
+@Sendable
+func writeToStandardOutput(_ buffer: ByteBuffer) throws {
+    try buffer.withUnsafeReadableBytes { bytes in
+        var offset = 0
+        while offset < bytes.count {
+            let written = write(STDOUT_FILENO, bytes.baseAddress! + offset, bytes.count - offset)
+            if written < 0 {
+                if errno == EINTR { continue }
+                if errno == EPIPE { throw OutputClosed() }
+                throw B2Error(.localFile, "Cannot write to standard output (errno \(errno))")
+            }
+            offset += written
+        }
     }
 }

@@ -16,7 +16,7 @@ final class Captured: Sendable {
     func context(configuration: ConfigurationInputs, json: Bool = false) -> CommandContext {
         CommandContext(
             standardOutput: { text in self.out.withLock { $0 += text } },
-            standardOutputBytes: { data in self.bytes.withLock { $0 += data } },
+            standardOutputBytes: { data in self.bytes.withLock { $0 += data.readableBytesView } },
             standardError: { text in self.err.withLock { $0 += text } },
             isTerminal: false, json: json, quiet: false, configuration: configuration
         )

@@ -85,9 +85,9 @@ public enum TransferOperations {
             _ = try await client.bucket(named: path.bucket)
             do {
                 try await client.download(bucketName: path.bucket, name: path.key) { chunk in
-                    try context.standardOutputBytes(Array(chunk.readableBytesView))
+                    try context.standardOutputBytes(chunk)
                 }
-            } catch  where isBrokenPipe(error) {
+            } catch is OutputClosed {
                 // The reader went away (cat FILE | head): stop quietly, as cat does.
                 return
             }
@@ -173,10 +173,8 @@ public enum TransferOperations {
     }
 }
 
-/// True when writing failed because the reading end of a pipe was closed.
-func isBrokenPipe(_ error: any Error) -> Bool {
-    let error = error as NSError
-    if error.domain == NSPOSIXErrorDomain, error.code == Int(EPIPE) { return true }
-    guard let underlying = error.userInfo[NSUnderlyingErrorKey] as? NSError else { return false }
-    return underlying.domain == NSPOSIXErrorDomain && underlying.code == Int(EPIPE)
+/// Standard output's reader went away (EPIPE): `cat FILE | head` and the like.
+public struct OutputClosed: Error {
+    /// Creates the error.
+    public init() {}
 }
