@@ -1,3 +1,4 @@
+import Foundation
 import HTTPTypes
 import NIOCore
 import Testing
@@ -130,6 +131,73 @@ struct LargeFileTests {
                 ]
             )
             #expect(reply.message.contains("at least 1000 bytes"))
+        }
+    }
+}
+
+@Suite("Large files kept as parts")
+struct LargeFileSegmentTests {
+    func partUpload(_ client: B2TestClient, fileId: String, number: Int, data: [UInt8]) async throws -> B2Reply {
+        try await LargeFileTests().uploadPart(client, fileId: fileId, number: number, data: data)
+    }
+
+    @Test("Ranges and ranged copies that cross part boundaries read the right bytes")
+    func crossBoundaries() async throws {
+        try await EmulatorHarness.run { base in
+            var client = base
+            _ = try await client.authorize()
+            let bucketId = try await client.createBucket("segment-bucket")
+            let fileId = try await client.ok(
+                "b2_start_large_file", ["bucketId": .string(bucketId), "fileName": "s.bin", "contentType": "b2/x-auto"]
+            )["fileId"]!.stringValue!
+            let parts = (1...3).map { B2TestClient.bytes(1000, seed: UInt64($0 * 7)) }
+            for (index, part) in parts.enumerated() {
+                #expect(try await partUpload(client, fileId: fileId, number: index + 1, data: part).status == .ok)
+            }
+            _ = try await client.ok(
+                "b2_finish_large_file",
+                ["fileId": .string(fileId), "partSha1Array": .array(parts.map { .string(B2TestClient.sha1($0)) })]
+            )
+            let whole = parts.flatMap { $0 }
+            let across = try await client.download(
+                bucket: "segment-bucket", name: "s.bin", headers: [.range: "bytes=990-2010"]
+            )
+            #expect(across.bytes == Array(whole[990...2010]))
+            let copy = try await client.ok(
+                "b2_copy_file", ["sourceFileId": .string(fileId), "fileName": "c.bin", "range": "bytes=995-1004"]
+            )
+            #expect(copy["contentSha1"]?.stringValue == B2TestClient.sha1(Array(whole[995...1004])))
+            #expect(
+                try await client.download(bucket: "segment-bucket", name: "c.bin").bytes == Array(whole[995...1004]))
+        }
+    }
+
+    @Test("A crash between moving a large file's parts into place and committing leaves it unfinished, parts intact")
+    func crashDuringFinish() async throws {
+        let directory = EmulatorHarness.makeDataDirectory()
+        let part = B2TestClient.bytes(2000, seed: 5)
+        let (bucketId, fileId) = try await EmulatorHarness.run(dataDirectory: directory) { base in
+            var client = base
+            _ = try await client.authorize()
+            let bucketId = try await client.createBucket("crash-finish")
+            let fileId = try await client.ok(
+                "b2_start_large_file", ["bucketId": .string(bucketId), "fileName": "f.bin", "contentType": "b2/x-auto"]
+            )["fileId"]!.stringValue!
+            #expect(try await partUpload(client, fileId: fileId, number: 1, data: part).status == .ok)
+            return (bucketId, fileId)
+        }
+        // What the rename half of finish leaves behind when the process dies before the commit.
+        try FileManager.default.moveItem(atPath: directory + "/parts/" + fileId, toPath: directory + "/blobs/" + fileId)
+        try await EmulatorHarness.run(dataDirectory: directory) { (base: B2TestClient) async throws -> Void in
+            var client = base
+            _ = try await client.authorize()
+            let unfinished = try await client.ok("b2_list_unfinished_large_files", ["bucketId": .string(bucketId)])
+            #expect(unfinished["files"]!.arrayValue.count == 1)
+            _ = try await client.ok(
+                "b2_finish_large_file",
+                ["fileId": .string(fileId), "partSha1Array": [.string(B2TestClient.sha1(part))]]
+            )
+            #expect(try await client.download(bucket: "crash-finish", name: "f.bin").bytes == part)
         }
     }
 }

@@ -2,6 +2,7 @@ import GRDB
 import HTTPTypes
 import Hummingbird
 import NIOCore
+import NIOPosix
 import _NIOFileSystem
 
 extension EmulatorState {
@@ -94,16 +95,21 @@ extension EmulatorState {
             return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: bytes))
         }
         let truncateAt = faults.truncate ? max(0, length / 2) : nil
+        let pieces = try await NIOThreadPool.singleton.runIfActive {
+            BlobSegments.pieces(of: try BlobSegments.of(path), covering: slice!)
+        }
         let body = ResponseBody(contentLength: Int(length)) { writer in
-            try await FileSystem.shared.withFileHandle(forReadingAt: FilePath(path)) { handle in
-                var sent: Int64 = 0
-                let chunkLength: ByteCount = length > 4 << 20 ? .mebibytes(1) : .kibibytes(256)
-                for try await chunk in handle.readChunks(in: slice!, chunkLength: chunkLength) {
-                    if let truncateAt, sent + Int64(chunk.readableBytes) > truncateAt {
-                        throw FaultInjected.truncatedBody
+            var sent: Int64 = 0
+            let chunkLength: ByteCount = length > 4 << 20 ? .mebibytes(1) : .kibibytes(256)
+            for piece in pieces {
+                try await FileSystem.shared.withFileHandle(forReadingAt: FilePath(piece.path)) { handle in
+                    for try await chunk in handle.readChunks(in: piece.range, chunkLength: chunkLength) {
+                        if let truncateAt, sent + Int64(chunk.readableBytes) > truncateAt {
+                            throw FaultInjected.truncatedBody
+                        }
+                        sent += Int64(chunk.readableBytes)
+                        try await writer.write(chunk)
                     }
-                    sent += Int64(chunk.readableBytes)
-                    try await writer.write(chunk)
                 }
             }
             try await writer.finish(nil)

@@ -142,15 +142,13 @@ extension EmulatorState {
         guard parts.count == sha1s.count else {
             throw B2APIError.badRequest("\(parts.count) parts were uploaded but partSha1Array lists \(sha1s.count)")
         }
-        let assembled = try await blobs.concatenate(
-            parts.map { blobs.partPath(fileId: file.fileId, partNumber: $0.partNumber) }
-        )
         var finished = file
         finished.action = "upload"
         finished.contentLength = parts.reduce(0) { $0 + $1.contentLength }
         finished.contentSha1 = "none"
         finished.blob = file.fileId
-        try blobs.commit(assembled, to: blobs.blobPath(file.fileId))
+        // The parts folder becomes the blob (parts 1...N read in order): a rename, not a copy of every byte.
+        try blobs.promoteParts(fileId: file.fileId)
         do {
             try await database.write { [finished] db in
                 guard
@@ -165,10 +163,9 @@ extension EmulatorState {
                 try finished.update(db)
             }
         } catch {
-            blobs.remove(blobs.blobPath(file.fileId))
+            blobs.demoteParts(fileId: file.fileId)
             throw error
         }
-        blobs.remove(blobs.partDirectory(fileId: file.fileId))
         return Rendering.file(finished, accountId: accountId, principal: principal, version: call.version)
     }
 

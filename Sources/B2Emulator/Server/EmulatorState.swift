@@ -86,7 +86,12 @@ struct EmulatorState: Sendable {
         let manager = FileManager.default
         for name in (try? manager.contentsOfDirectory(atPath: blobs.root + "/blobs")) ?? []
         where !blobNames.contains(name) {
-            blobs.remove(blobs.blobPath(name))
+            if partFiles.contains(name) {
+                // A crash came between promoting a large file's parts and committing it: it is still unfinished.
+                blobs.demoteParts(fileId: name)
+            } else {
+                blobs.remove(blobs.blobPath(name))
+            }
         }
         for name in (try? manager.contentsOfDirectory(atPath: blobs.root + "/parts")) ?? []
         where !partFiles.contains(name) {

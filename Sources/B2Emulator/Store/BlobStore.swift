@@ -135,18 +135,16 @@ struct BlobStore: Sendable {
             atPath: partDirectory(fileId: fileId), withIntermediateDirectories: true)
     }
 
-    /// Writes the concatenation of `sources` to a new temporary file, synchronised, and returns its path.
-    func concatenate(_ sources: [String]) async throws -> String {
-        let destination = temporaryPath()
-        do {
-            try await NIOThreadPool.singleton.runIfActive {
-                try FileConcatenation.concatenate(sources, into: destination)
-            }
-            return destination
-        } catch {
-            try? FileManager.default.removeItem(atPath: destination)
-            throw error
+    /// Makes a large file's parts folder its blob (`blobs/<fileId>/1...N`), atomically.
+    func promoteParts(fileId: String) throws {
+        guard rename(partDirectory(fileId: fileId), blobPath(fileId)) == 0 else {
+            throw B2APIError.internalError("Could not store the large file (errno \(errno)): check the data folder")
         }
+    }
+
+    /// Undoes ``promoteParts(fileId:)`` when the commit that should follow it failed (or a crash came between).
+    func demoteParts(fileId: String) {
+        _ = rename(blobPath(fileId), partDirectory(fileId: fileId))
     }
 
     /// Copies `range` of a blob into a new temporary file and returns its path.

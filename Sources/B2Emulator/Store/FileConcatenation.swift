@@ -4,25 +4,21 @@
     import Darwin
 #endif
 
-/// Blocking file copies for the thread pool: large-file assembly and ranged copies.
+/// Blocking file copies for the thread pool: ranged copies of blobs.
 enum FileConcatenation {
     private static let chunkSize = 4 << 20
-
-    static func concatenate(_ sources: [String], into destination: String) throws {
-        let output = open(destination, O_WRONLY | O_CREAT | O_EXCL, 0o644)
-        guard output >= 0 else { throw B2APIError.internalError("Could not create \(destination) (errno \(errno))") }
-        defer { close(output) }
-        for source in sources {
-            try append(from: source, offset: 0, length: nil, to: output)
-        }
-        guard fsync(output) == 0 else { throw B2APIError.internalError("fsync failed (errno \(errno))") }
-    }
 
     static func copy(from source: String, offset: Int64, length: Int64, into destination: String) throws {
         let output = open(destination, O_WRONLY | O_CREAT | O_EXCL, 0o644)
         guard output >= 0 else { throw B2APIError.internalError("Could not create \(destination) (errno \(errno))") }
         defer { close(output) }
-        try append(from: source, offset: offset, length: length, to: output)
+        let pieces = BlobSegments.pieces(of: try BlobSegments.of(source), covering: offset...(offset + length - 1))
+        for piece in pieces {
+            try append(
+                from: piece.path, offset: piece.range.lowerBound,
+                length: piece.range.upperBound - piece.range.lowerBound + 1, to: output
+            )
+        }
         guard fsync(output) == 0 else { throw B2APIError.internalError("fsync failed (errno \(errno))") }
     }
 
