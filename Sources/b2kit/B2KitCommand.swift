@@ -23,7 +23,7 @@ struct B2KitCommand: AsyncParsableCommand {
         // Handlers therefore never block for long: file I/O goes to NIO's thread pool.
         _ = NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
         do {
-            var command = try parseAsRoot()
+            var command = try parseAsRoot(globalOptionsAfterSubcommand(Array(CommandLine.arguments.dropFirst())))
             if var asyncCommand = command as? any AsyncParsableCommand {
                 try await asyncCommand.run()
             } else {
@@ -48,4 +48,14 @@ struct B2KitCommand: AsyncParsableCommand {
             Foundation.exit(code.rawValue == 0 ? 0 : 1)
         }
     }
+}
+
+/// Lets global options come before the subcommand too (`b2kit -v ls b2://bucket`): options given before the first
+/// subcommand name are moved after it, where the subcommand's option group parses them.
+func globalOptionsAfterSubcommand(_ arguments: [String]) -> [String] {
+    let names = Set(B2KitCommand.configuration.subcommands.map { $0.configuration.commandName ?? "" })
+    guard let index = arguments.firstIndex(where: { names.contains($0) }), index > 0,
+        arguments[0].hasPrefix("-")
+    else { return arguments }
+    return [arguments[index]] + arguments[..<index] + arguments[(index + 1)...]
 }

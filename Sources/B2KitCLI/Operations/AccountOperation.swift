@@ -41,7 +41,8 @@ public enum AccountOperation {
                 "capabilities: \(account.capabilities.joined(separator: ", "))",
             ]
             if !missing.isEmpty { lines.append("cannot:       \(missing.joined(separator: ", "))") }
-            for (field, source) in resolved.sources.sorted(by: { $0.key < $1.key }) {
+            for (field, source) in resolved.sources.sorted(by: { $0.key < $1.key })
+            where field != "profile" || resolved.sources["config"] != nil {
                 lines.append("\(field) from \(source)")
             }
             if let mismatch { lines.append("warning: \(mismatch.message)") }
