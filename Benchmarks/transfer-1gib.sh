@@ -84,21 +84,9 @@ cp "$built" "$b2kit"
 # --- emulator -----------------------------------------------------------------------------------------------
 key_id=benchkeyid0001
 key=K000benchmarkbenchmarkbenchmark01
-"$b2kit" serve --data "$work/emulator-data" --port 0 --master-key-id "$key_id" --master-key "$key" \
-    --recommended-part-size "$part_size" >"$work/emulator.out" 2>"$work/emulator.err" &
-emulator_pid=$!
-emulator_url=""
-for _ in $(seq 1 300); do
-    line=$(head -n1 "$work/emulator.out" 2>/dev/null || true)
-    if [[ $line == "b2kit serve: listening on "* ]]; then
-        emulator_url=${line#b2kit serve: listening on }
-        break
-    fi
-    kill -0 "$emulator_pid" 2>/dev/null || { cat "$work/emulator.err" >&2; die "the emulator exited at start"; }
-    sleep 0.1
-done
-[[ -n $emulator_url ]] || die "the emulator did not print its URL within 30 s"
-[[ $emulator_url == http://127.0.0.1:* ]] || die "the emulator is not on loopback: $emulator_url"
+# shellcheck source=Benchmarks/lib-emulator.sh
+source "$repo_root/Benchmarks/lib-emulator.sh"
+start_emulator "$b2kit" "$work/emulator-data" "$work/emulator.out" "$work/emulator.err" --recommended-part-size "$part_size"
 log "emulator at $emulator_url (pid $emulator_pid)"
 
 # Every client is configured by its environment (b2 and rclone keep their state in $work).

@@ -12,7 +12,7 @@ extension EmulatorState {
         let types = try call.parameters.optionalStringArray("bucketTypes") ?? ["all"]
         if principal.isBucketRestricted, bucketId == nil, bucketName == nil, call.version > 1 {
             throw B2APIError.unauthorized(
-                "This key is restricted to buckets \(principal.key.bucketIdList!.joined(separator: ", ")): "
+                "This key is restricted to buckets \(principal.bucketIds!.joined(separator: ", ")): "
                     + "pass bucketId or bucketName to b2_list_buckets"
             )
         }
@@ -26,7 +26,7 @@ extension EmulatorState {
         }
         let visible = rows.filter { bucket in
             (types.contains("all") || types.contains(bucket.bucketType))
-                && (principal.key.bucketIdList?.contains(bucket.bucketId) ?? true)
+                && (principal.bucketIds?.contains(bucket.bucketId) ?? true)
         }
         if let only = bucketId ?? bucketName, visible.isEmpty, principal.isBucketRestricted,
             let match = rows.first, match.bucketId == only || match.bucketName == only

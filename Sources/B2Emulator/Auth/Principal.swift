@@ -2,10 +2,18 @@
 struct Principal: Sendable {
     let key: KeyRecord
     let token: AuthToken
+    /// The buckets the key is restricted to (parsed once per request), or nil for all.
+    let bucketIds: [String]?
+
+    init(key: KeyRecord, token: AuthToken) {
+        self.key = key
+        self.token = token
+        bucketIds = key.bucketIdList
+    }
 
     private var restrictions: String {
         var parts: [String] = []
-        if let buckets = key.bucketIdList { parts.append("buckets \(buckets.joined(separator: ", "))") }
+        if let buckets = bucketIds { parts.append("buckets \(buckets.joined(separator: ", "))") }
         if let prefix = key.namePrefix { parts.append("name prefix \"\(prefix)\"") }
         return parts.isEmpty ? "" : " (key is restricted to \(parts.joined(separator: " and ")))"
     }
@@ -21,7 +29,7 @@ struct Principal: Sendable {
 
     /// Requires that the key may act on a bucket.
     func requireBucket(_ bucketId: String) throws {
-        if let allowed = key.bucketIdList, !allowed.contains(bucketId) {
+        if let allowed = bucketIds, !allowed.contains(bucketId) {
             throw B2APIError.unauthorized("The key may not access bucket \(bucketId)\(restrictions)")
         }
     }
@@ -43,5 +51,5 @@ struct Principal: Sendable {
     }
 
     /// True when the key is restricted to a set of buckets.
-    var isBucketRestricted: Bool { key.bucketIdList != nil }
+    var isBucketRestricted: Bool { bucketIds != nil }
 }

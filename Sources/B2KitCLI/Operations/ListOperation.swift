@@ -30,6 +30,7 @@ public enum ListOperation {
             let bucket = try await client.bucket(named: path.bucket)
             var prefix = path.key
             if !prefix.isEmpty, !prefix.hasSuffix("/") { prefix += "/" }
+            let timestamps = ISO8601DateFormatter()
             let listing = try await client.listFiles(
                 in: bucket, prefix: prefix, delimiter: recursive ? nil : "/", versions: versions
             )
@@ -45,7 +46,7 @@ public enum ListOperation {
                     context.printJSON(object)
                 } else if long, entry.action != "folder" {
                     let date = Date(timeIntervalSince1970: Double(entry.uploadTimestamp) / 1000)
-                    let time = ISO8601DateFormatter().string(from: date)
+                    let time = timestamps.string(from: date)
                     let size = String(entry.contentLength).leftPadded(to: 12)
                     context.say("\(entry.action.leftPadded(to: 6))  \(size)  \(time)  \(entry.fileName)")
                 } else {
