@@ -63,6 +63,11 @@ struct B2ClientTests {
             let fromFile = try await client.upload(.file(path), to: bucket, as: "a/héllo wörld+.bin")
             #expect(fromFile.contentSha1 == Self.sha1(data))
             #expect(fromFile.fileInfo?["src_last_modified_millis"] != nil)
+            let info = try await client.fileInfo(id: try #require(fromFile.fileId))
+            #expect(info.fileName == "a/héllo wörld+.bin")
+            #expect(info.contentLength == Int64(data.count))
+            #expect(info.contentSha1 == Self.sha1(data))
+            #expect(info.fileInfo?["src_last_modified_millis"] == fromFile.fileInfo?["src_last_modified_millis"])
             for index in 0..<5 {
                 try await client.upload(.bytes(ByteBuffer(string: "\(index)")), to: bucket, as: "b/\(index)")
             }
@@ -108,6 +113,8 @@ struct B2ClientTests {
             let result = try await client.download(bucketName: "large-bucket", name: "big.bin", to: target)
             #expect(result.sha1 == Self.sha1(data))
             #expect(try Data(contentsOf: URL(fileURLWithPath: target)) == Data(data))
+            // 20 MB in pieces of the recommended 1 MB: one ranged request each.
+            #expect(counting.count("ranged") == 20)
         }
     }
 
@@ -175,6 +182,10 @@ struct B2ClientTests {
             var received: [UInt8] = []
             try await client.download(bucketName: "fault-bucket", name: "large") { received += $0.readableBytesView }
             #expect(received == large)
+            // The same file in parallel ranged pieces, straight to a file.
+            let target = FileManager.default.temporaryDirectory.appendingPathComponent("b2kit-f-\(UUID())").path
+            try await client.download(bucketName: "fault-bucket", name: "large", to: target)
+            #expect(try Data(contentsOf: URL(fileURLWithPath: target)) == Data(large))
         }
     }
 
@@ -193,6 +204,10 @@ struct B2ClientTests {
             var received: [UInt8] = []
             try await client.download(bucketName: "expiry-bucket", name: "e.bin") { received += $0.readableBytesView }
             #expect(received == data)
+            let target = FileManager.default.temporaryDirectory.appendingPathComponent("b2kit-e-\(UUID())").path
+            try await client.download(bucketName: "expiry-bucket", name: "e.bin", to: target)
+            #expect(try Data(contentsOf: URL(fileURLWithPath: target)) == Data(data))
+            #expect(counting.count("ranged") >= 6)
             #expect(counting.count("b2_authorize_account") > 1)
         }
     }

@@ -65,7 +65,11 @@ final class CountingTransport: B2Transport {
     func execute(_ request: HTTPClientRequest, deadline: NIODeadline) async throws -> HTTPClientResponse {
         let call = request.url.split(separator: "/").last.map(String.init) ?? ""
         let key = call.hasPrefix("b2_") ? call : (request.url.contains("/b2_upload_part/") ? "upload_part" : "other")
-        counts.withLock { $0[key, default: 0] += 1 }
+        let ranged = request.headers.first(name: "Range") != nil
+        counts.withLock {
+            $0[key, default: 0] += 1
+            if ranged { $0["ranged", default: 0] += 1 }
+        }
         return try await base.execute(request, deadline: deadline)
     }
 

@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Foundation
+import Logging
 import NIOCore
 
 /// Calls `b2_authorize_account` with HTTP Basic credentials, retrying transient failures.
@@ -9,63 +10,59 @@ struct Authorizer: Sendable {
     let applicationKey: String
     let transport: any B2Transport
     let retryPolicy: RetryPolicy
+    let logger: Logger
 
     func authorize() async throws -> B2Account {
-        var attempt = 0
-        while true {
-            attempt += 1
-            var request = HTTPClientRequest(url: "\(apiBaseURL)/b2api/v4/b2_authorize_account")
-            request.method = .GET
-            let basic = Data("\(keyId):\(applicationKey)".utf8).base64EncodedString()
-            request.headers.add(name: "Authorization", value: "Basic \(basic)")
-            let status: Int
-            let bytes: ByteBuffer
-            let retryAfter: String?
-            do {
-                let response = try await transport.execute(request, deadline: .now() + .seconds(60))
-                bytes = try await response.body.collect(upTo: 1 << 20)
-                status = Int(response.status.code)
-                retryAfter = response.headers.first(name: "Retry-After")
-            } catch {
-                if attempt < retryPolicy.maximumAttempts {
-                    try await retryPolicy.sleep(retryPolicy.delay(afterAttempt: attempt))
-                    continue
-                }
-                throw B2Error(
+        let loop = RetryLoop(policy: retryPolicy, logger: logger)
+        return try await loop.run(
+            "authorize",
+            renew: { false },
+            unreachable: { error in
+                B2Error(
                     .transport,
                     "Could not reach \(apiBaseURL) to authorize: \(error). Check the network, or B2_ENVIRONMENT",
                     cause: DescribedError(error)
                 )
             }
-            if status == 200 {
-                return try decode(bytes)
-            }
-            if RetryPolicy.isRetryable(status: status), attempt < retryPolicy.maximumAttempts {
-                try await retryPolicy.sleep(
-                    retryPolicy.delay(afterAttempt: attempt, retryAfter: RetryPolicy.retryAfter(retryAfter))
+        ) { _ in
+            var request = HTTPClientRequest(url: "\(apiBaseURL)/b2api/v4/b2_authorize_account")
+            request.method = .GET
+            let basic = Data("\(keyId):\(applicationKey)".utf8).base64EncodedString()
+            request.headers.add(name: "Authorization", value: "Basic \(basic)")
+            let response = try await transport.execute(request, deadline: .now() + .seconds(60))
+            let bytes = try await response.body.collect(upTo: 1 << 20)
+            let status = Int(response.status.code)
+            if status == 200 { return .done(try decode(bytes)) }
+            return .refused(
+                Refusal(
+                    status: status,
+                    retryAfter: RetryPolicy.retryAfter(response.headers.first(name: "Retry-After")),
+                    credentialsExpired: false,
+                    error: refusalError(status: status, bytes: bytes)
                 )
-                continue
-            }
-            let answer = try? JSONDecoder().decode(B2Wire.ErrorBody.self, from: Data(bytes.readableBytesView))
-            let context = B2Error.Context(httpStatus: status, b2Code: answer?.code)
-            if status == 401 {
-                if answer?.code == "key_expired" {
-                    throw B2Error(
-                        .expiredCredentials, "The application key \(keyId) has expired: create a new key",
-                        context: context
-                    )
-                }
-                throw B2Error(
-                    .badCredentials,
-                    "B2 refused key id \(keyId): the key id or the key is wrong, or the key was deleted. "
-                        + "Check B2_APPLICATION_KEY_ID and B2_APPLICATION_KEY (or the profile in use)",
-                    context: context
-                )
-            }
-            throw B2Error.service(
-                status: status, code: answer?.code, message: answer?.message, operation: "authorize", context: context
             )
         }
+    }
+
+    private func refusalError(status: Int, bytes: ByteBuffer) -> B2Error {
+        let answer = try? JSONDecoder().decode(B2Wire.ErrorBody.self, from: Data(bytes.readableBytesView))
+        let context = B2Error.Context(httpStatus: status, b2Code: answer?.code)
+        if status == 401 {
+            if answer?.code == "key_expired" {
+                return B2Error(
+                    .expiredCredentials, "The application key \(keyId) has expired: create a new key", context: context
+                )
+            }
+            return B2Error(
+                .badCredentials,
+                "B2 refused key id \(keyId): the key id or the key is wrong, or the key was deleted. "
+                    + "Check B2_APPLICATION_KEY_ID and B2_APPLICATION_KEY (or the profile in use)",
+                context: context
+            )
+        }
+        return B2Error.service(
+            status: status, code: answer?.code, message: answer?.message, operation: "authorize", context: context
+        )
     }
 
     private func decode(_ bytes: ByteBuffer) throws -> B2Account {

@@ -10,6 +10,14 @@ extension B2Client {
         return reply.files.first { $0.fileName == name && $0.action == "upload" }
     }
 
+    /// The version with id `fileId` (`b2_get_file_info`): its name, size, SHA-1, content type and file info.
+    public func fileInfo(id fileId: String) async throws -> B2FileVersion {
+        try await require("readFiles", to: "read the file info of \(fileId)")
+        return try await call(
+            "b2_get_file_info", ["fileId": .string(fileId)], operation: "read the file info of \(fileId)"
+        )
+    }
+
     /// Hides `name`: downloads by name then answer 404, older versions stay.
     @discardableResult
     public func hideFile(in bucket: B2Bucket, named name: String) async throws -> B2FileVersion {

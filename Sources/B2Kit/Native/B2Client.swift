@@ -50,7 +50,7 @@ public struct B2Client: Sendable {
         self.logger = logger
         let authorize = Authorizer(
             apiBaseURL: base, keyId: keyId, applicationKey: applicationKey, transport: transport,
-            retryPolicy: retryPolicy
+            retryPolicy: retryPolicy, logger: logger
         )
         session = AuthorizationSession { try await authorize.authorize() }
     }
@@ -82,71 +82,70 @@ public struct B2Client: Sendable {
         as type: Response.Type = Response.self
     ) async throws -> Response {
         let body = try JSONParameter.object(parameters).encoded()
-        var renewed = false
-        var attempt = 0
-        while true {
-            attempt += 1
+        var token = ""
+        return try await retryLoop.run(
+            name,
+            renew: {
+                _ = try await session.renew(replacing: token)
+                return true
+            },
+            unreachable: { error in
+                B2Error(
+                    .transport, "Could not reach B2 to \(operation): \(error)", context: context,
+                    cause: DescribedError(error)
+                )
+            }
+        ) { attempt in
             let account = try await session.current()
+            token = account.authorizationToken
             logger.debug("Calling B2", metadata: ["b2.call": "\(name)", "b2.attempt": "\(attempt)"])
             var request = HTTPClientRequest(url: "\(account.apiURL)/b2api/v4/\(name)")
             request.method = .POST
             request.headers.add(name: "Authorization", value: account.authorizationToken)
             request.headers.add(name: "Content-Type", value: "application/json")
             request.body = .bytes(ByteBuffer(bytes: body))
-            let outcome: Outcome
-            do {
-                let response = try await transport.execute(request, deadline: .now() + callTimeout)
-                let bytes = try await response.body.collect(upTo: 64 << 20)
-                outcome = .answered(Int(response.status.code), response.headers, bytes)
-            } catch {
-                outcome = .failed(error)
+            let response = try await transport.execute(request, deadline: .now() + callTimeout)
+            let bytes = try await response.body.collect(upTo: 64 << 20)
+            let status = Int(response.status.code)
+            guard status == 200 else {
+                return .refused(
+                    Self.refusal(status: status, headers: response.headers, body: bytes) { answer in
+                        B2Error.service(
+                            status: status, code: answer?.code, message: answer?.message, operation: operation,
+                            context: context
+                        )
+                    })
             }
-            switch outcome {
-            case .answered(200, _, let bytes):
-                do {
-                    return try JSONDecoder().decode(Response.self, from: Data(bytes.readableBytesView))
-                } catch {
-                    throw B2Error(
-                        .server, "B2 answered \(name) with JSON b2kit cannot read", context: context,
-                        cause: DescribedError(error)
-                    )
-                }
-            case .answered(let status, let headers, let bytes):
-                let error = try? JSONDecoder().decode(B2Wire.ErrorBody.self, from: Data(bytes.readableBytesView))
-                if status == 401, error?.code == "expired_auth_token" || error?.code == "bad_auth_token", !renewed {
-                    renewed = true
-                    logger.debug("Renewing authorization", metadata: ["b2.call": "\(name)"])
-                    _ = try await session.renew(replacing: account.authorizationToken)
-                    continue
-                }
-                if RetryPolicy.isRetryable(status: status), attempt < retryPolicy.maximumAttempts {
-                    let wait = retryPolicy.delay(
-                        afterAttempt: attempt, retryAfter: RetryPolicy.retryAfter(headers.first(name: "Retry-After"))
-                    )
-                    logger.debug("Retrying", metadata: ["b2.call": "\(name)", "http.status": "\(status)"])
-                    try await retryPolicy.sleep(wait)
-                    continue
-                }
-                throw B2Error.service(
-                    status: status, code: error?.code, message: error?.message, operation: operation, context: context
-                )
-            case .failed(let error):
-                if error is CancellationError { throw B2Error(.cancelled, "Cancelled while trying to \(operation)") }
-                if attempt < retryPolicy.maximumAttempts {
-                    logger.debug("Retrying after a transport error", metadata: ["b2.call": "\(name)"])
-                    try await retryPolicy.sleep(retryPolicy.delay(afterAttempt: attempt))
-                    continue
-                }
+            do {
+                return .done(try JSONDecoder().decode(Response.self, from: Data(bytes.readableBytesView)))
+            } catch {
                 throw B2Error(
-                    .transport, "Could not reach B2 to \(operation): \(error)", context: context,
+                    .server, "B2 answered \(name) with JSON b2kit cannot read", context: context,
                     cause: DescribedError(error)
                 )
             }
         }
     }
 
-    enum Outcome {
-        case answered(Int, HTTPHeaders, ByteBuffer)
-        case failed(any Error)
+    /// The loop every request runs in.
+    var retryLoop: RetryLoop { RetryLoop(policy: retryPolicy, logger: logger) }
+
+    /// Reads a B2 error answer: its JSON body, `Retry-After`, and whether a renewed token may help.
+    static func refusal(
+        status: Int,
+        headers: HTTPHeaders,
+        body: ByteBuffer?,
+        error: (B2Wire.ErrorBody?) -> B2Error
+    ) -> Refusal {
+        let answer = body.flatMap {
+            try? JSONDecoder().decode(B2Wire.ErrorBody.self, from: Data($0.readableBytesView))
+        }
+        return Refusal(
+            status: status,
+            retryAfter: RetryPolicy.retryAfter(headers.first(name: "Retry-After")),
+            credentialsExpired: status == 401
+                && (answer?.code == "expired_auth_token" || answer?.code == "bad_auth_token"),
+            error: error(answer)
+        )
     }
 }

@@ -3,7 +3,6 @@ import Crypto
 import Foundation
 import NIOCore
 import NIOHTTP1
-import _NIOFileSystem
 
 /// What a download delivered.
 public struct B2DownloadResult: Sendable, Equatable {
@@ -146,88 +145,32 @@ extension B2Client {
         let account = try await account()
         let context = B2Error.Context(bucket: bucketName, key: name)
         let head = try await headDownload(bucketName: bucketName, name: name, context: context)
-        let partSize = max(account.recommendedPartSize, 8 << 20)
-        let fileSystem = FileSystem.shared
+        let partSize = max(account.recommendedPartSize, 1)
+        let writer = try DirectFileWriter(creating: temporary)
+        var offset: Int64 = 0
         let result: B2DownloadResult
-        do {
-            result = try await fileSystem.withFileHandle(
-                forReadingAndWritingAt: FilePath(temporary), options: .newFile(replaceExisting: false)
-            ) { handle in
-                if head.length < 2 * partSize || concurrency < 2 {
-                    var writer = OffsetWriter(handle: handle, startingAt: 0)
-                    let result = try await download(bucketName: bucketName, name: name, progress: progress) { chunk in
-                        try await writer.append(chunk)
-                    }
-                    try await writer.flush()
-                    return result
-                }
-                let meter = ProgressMeter(report: progress)
-                let count = Int((head.length + partSize - 1) / partSize)
-                let ranges = (0..<count).map { Int64($0) * partSize..<min(head.length, Int64($0 + 1) * partSize) }
-                // Ranges arrive in any order; a hashing task follows the completed prefix of the file, so the
-                // SHA-1 check overlaps the download instead of following it.
-                let (finished, finishedInput) = AsyncStream.makeStream(of: Int.self)
-                let digest = try await withThrowingTaskGroup(of: String?.self) { group in
-                    group.addTask {
-                        var hasher = Insecure.SHA1()
-                        var done = Set<Int>()
-                        var cursor = 0
-                        for await index in finished {
-                            done.insert(index)
-                            while cursor < count, done.contains(cursor) {
-                                for try await chunk in handle.readChunks(in: ranges[cursor], chunkLength: .mebibytes(4))
-                                {
-                                    chunk.withUnsafeReadableBytes { hasher.update(bufferPointer: $0) }
-                                }
-                                cursor += 1
-                            }
-                            if cursor == count { break }
-                        }
-                        return cursor == count ? Hex.string(hasher.finalize()) : nil
-                    }
-                    var next = 0
-                    func addNext() {
-                        guard next < count else { return }
-                        let index = next
-                        next += 1
-                        group.addTask {
-                            let range = ranges[index]
-                            var writer = OffsetWriter(handle: handle, startingAt: range.lowerBound)
-                            try await download(
-                                bucketName: bucketName, name: name, range: range.lowerBound...(range.upperBound - 1)
-                            ) { chunk in
-                                try await writer.append(chunk)
-                                meter.add(Int64(chunk.readableBytes))
-                            }
-                            try await writer.flush()
-                            finishedInput.yield(index)
-                            return nil
-                        }
-                    }
-                    for _ in 0..<concurrency { addNext() }
-                    var digest: String?
-                    while let outcome = try await group.next() {
-                        if let outcome { digest = outcome }
-                        addNext()
-                    }
-                    finishedInput.finish()
-                    return digest
-                }
-                try await handle.synchronize()
-                if let expected = head.sha1, digest != expected {
-                    throw B2Error(
-                        .integrity,
-                        "The downloaded bytes of \(name) hash to \(digest ?? "nothing"), but B2 holds \(expected): retry",
-                        context: context
-                    )
-                }
-                return B2DownloadResult(length: head.length, sha1: head.sha1, modifiedMillis: head.modified)
+        if head.length < 2 * partSize || concurrency < 2 {
+            result = try await download(bucketName: bucketName, name: name, progress: progress) { chunk in
+                try writer.write(chunk, at: offset)
+                offset += Int64(chunk.readableBytes)
             }
-        } catch let error as B2Error {
-            throw error
-        } catch {
-            throw B2Error(.localFile, "Cannot write \(temporary): \(error)", cause: DescribedError(error))
+        } else {
+            let digest = try await downloadPiecesInOrder(
+                bucketName: bucketName, name: name, length: head.length,
+                pieceSize: min(partSize, Self.maximumDownloadPieceSize), concurrency: concurrency, progress: progress
+            ) { chunk in
+                try writer.write(chunk, at: offset)
+                offset += Int64(chunk.readableBytes)
+            }
+            if let expected = head.sha1, digest != expected {
+                throw B2Error(
+                    .integrity, "The downloaded bytes of \(name) hash to \(digest), but B2 holds \(expected): retry",
+                    context: context
+                )
+            }
+            result = B2DownloadResult(length: head.length, sha1: head.sha1, modifiedMillis: head.modified)
         }
+        try writer.synchronize()
         return result
     }
 
@@ -257,7 +200,7 @@ extension B2Client {
         }
     }
 
-    /// Sends a download request, renewing the token once and retrying transient answers.
+    /// Sends a download request in the retry loop: transient answers are tried again and an expired token renewed.
     func openDownload(
         bucketName: String,
         name: String,
@@ -266,11 +209,19 @@ extension B2Client {
         context: B2Error.Context,
         method: HTTPMethod = .GET
     ) async throws -> HTTPClientResponse {
-        var renewed = false
-        var attempt = 0
-        while true {
-            attempt += 1
+        var token = ""
+        return try await retryLoop.run(
+            operation,
+            renew: {
+                _ = try await session.renew(replacing: token)
+                return true
+            },
+            unreachable: { error in
+                B2Error(.transport, "Could not \(operation): \(error)", context: context, cause: DescribedError(error))
+            }
+        ) { attempt in
             let account = try await account()
+            token = account.authorizationToken
             logger.debug("Downloading", metadata: ["b2.operation": "\(operation)", "b2.attempt": "\(attempt)"])
             let url =
                 "\(account.downloadURL)/file/\(B2NameEncoding.encode(bucketName))/\(B2NameEncoding.encode(name))"
@@ -281,46 +232,25 @@ extension B2Client {
                 let upper = range.upperBound == Int64.max ? "" : String(range.upperBound)
                 request.headers.add(name: "Range", value: "bytes=\(range.lowerBound)-\(upper)")
             }
-            let response: HTTPClientResponse
-            do {
-                response = try await transport.execute(request, deadline: .now() + .hours(6))
-            } catch {
-                if attempt < retryPolicy.maximumAttempts {
-                    try await retryPolicy.sleep(retryPolicy.delay(afterAttempt: attempt))
-                    continue
-                }
-                throw B2Error(
-                    .transport, "Could not \(operation): \(error)", context: context, cause: DescribedError(error))
-            }
+            let response = try await transport.execute(request, deadline: .now() + .hours(6))
             let status = Int(response.status.code)
-            if status == 200 || status == 206 { return response }
+            if status == 200 || status == 206 { return .done(response) }
             let body = try? await response.body.collect(upTo: 1 << 20)
-            let answer = body.flatMap {
-                try? JSONDecoder().decode(B2Wire.ErrorBody.self, from: Data($0.readableBytesView))
-            }
-            if status == 401, answer?.code != "unauthorized", !renewed {
-                renewed = true
-                _ = try await session.renew(replacing: account.authorizationToken)
-                continue
-            }
-            if RetryPolicy.isRetryable(status: status), attempt < retryPolicy.maximumAttempts {
-                try await retryPolicy.sleep(
-                    retryPolicy.delay(
-                        afterAttempt: attempt,
-                        retryAfter: RetryPolicy.retryAfter(response.headers.first(name: "Retry-After"))
+            var refusal = Self.refusal(status: status, headers: response.headers, body: body) { answer in
+                if status == 404 {
+                    return B2Error(
+                        .notFound, "No file named \(name) in bucket \(bucketName) (or the bucket does not exist)",
+                        context: B2Error.Context(httpStatus: 404, b2Code: answer?.code, bucket: bucketName, key: name)
                     )
-                )
-                continue
-            }
-            if status == 404 {
-                throw B2Error(
-                    .notFound, "No file named \(name) in bucket \(bucketName) (or the bucket does not exist)",
-                    context: B2Error.Context(httpStatus: 404, b2Code: answer?.code, bucket: bucketName, key: name)
+                }
+                return B2Error.service(
+                    status: status, code: answer?.code, message: answer?.message, operation: operation,
+                    context: context
                 )
             }
-            throw B2Error.service(
-                status: status, code: answer?.code, message: answer?.message, operation: operation, context: context
-            )
+            // A HEAD answer has no body to say why: the key's rights were checked before, so take an expired token.
+            if method == .HEAD, status == 401 { refusal.credentialsExpired = true }
+            return .refused(refusal)
         }
     }
 

@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Crypto
 import Foundation
 import NIOCore
+import NIOHTTP1
 import Synchronization
 import _NIOFileSystem
 
@@ -102,9 +103,14 @@ extension B2Client {
         range: Range<Int64>,
         meter: ProgressMeter
     ) async throws -> Reply {
-        var attempt = 0
-        while true {
-            attempt += 1
+        try await retryLoop.run(
+            operation,
+            // A refused upload URL is never used again (it is not checked back in): the next attempt gets a fresh one.
+            renew: { true },
+            unreachable: { error in
+                B2Error(.transport, "Could not \(operation): \(error)", context: context, cause: DescribedError(error))
+            }
+        ) { attempt in
             let target: UploadTargetPool.Target
             if let idle = await uploadTargets.checkOut(scope) {
                 target = idle
@@ -114,62 +120,50 @@ extension B2Client {
             }
             let sent = meter.checkpoint()
             logger.debug("Uploading", metadata: ["b2.operation": "\(operation)", "b2.attempt": "\(attempt)"])
-            let result: Result<(Int, ByteBuffer, String?), any Error>
+            let status: Int
+            let answerHeaders: HTTPHeaders
+            let body: ByteBuffer
+            let digest: String?
             do {
-                result = .success(
-                    try await post(to: target, headers: headers, source: source, range: range, meter: meter))
+                (status, answerHeaders, body, digest) = try await post(
+                    to: target, headers: headers, source: source, range: range, meter: meter
+                )
             } catch {
-                result = .failure(error)
+                meter.rewind(to: sent)
+                throw error
             }
-            switch result {
-            case .success((200, let body, let digest)):
-                await uploadTargets.checkIn(target, for: scope)
-                let reply = try JSONDecoder().decode(Reply.self, from: Data(body.readableBytesView))
-                let stored = (reply as? B2FileVersion)?.contentSha1 ?? (reply as? B2Wire.Part)?.contentSha1
-                if let digest, let stored, stored != digest {
-                    throw B2Error(
-                        .integrity, "B2 stored SHA-1 \(stored) but b2kit sent \(digest): upload again",
+            guard status == 200 else {
+                meter.rewind(to: sent)
+                var refusal = Self.refusal(status: status, headers: answerHeaders, body: body) { answer in
+                    B2Error.service(
+                        status: status, code: answer?.code, message: answer?.message, operation: operation,
                         context: context
                     )
                 }
-                return reply
-            case .success((let status, let body, _)):
-                meter.rewind(to: sent)
-                let answer = try? JSONDecoder().decode(B2Wire.ErrorBody.self, from: Data(body.readableBytesView))
-                let retryable = status == 401 || status == 408 || status == 429 || (500...599).contains(status)
-                if retryable, attempt < retryPolicy.maximumAttempts {
-                    if status == 401, answer?.code == "expired_auth_token" || answer?.code == "bad_auth_token" {
-                        _ = try await session.renew(replacing: (try await account()).authorizationToken)
-                    }
-                    try await retryPolicy.sleep(retryPolicy.delay(afterAttempt: attempt))
-                    continue
-                }
-                throw B2Error.service(
-                    status: status, code: answer?.code, message: answer?.message, operation: operation,
-                    context: context
-                )
-            case .failure(let error):
-                meter.rewind(to: sent)
-                if let error = error as? B2Error, error.code == .localFile { throw error }
-                if attempt < retryPolicy.maximumAttempts {
-                    try await retryPolicy.sleep(retryPolicy.delay(afterAttempt: attempt))
-                    continue
-                }
+                // B2 asks for a new upload URL after a 401 as after a 5xx.
+                refusal.credentialsExpired = status == 401
+                return .refused(refusal)
+            }
+            await uploadTargets.checkIn(target, for: scope)
+            let reply = try JSONDecoder().decode(Reply.self, from: Data(body.readableBytesView))
+            let stored = (reply as? B2FileVersion)?.contentSha1 ?? (reply as? B2Wire.Part)?.contentSha1
+            if let digest, let stored, stored != digest {
                 throw B2Error(
-                    .transport, "Could not \(operation): \(error)", context: context, cause: DescribedError(error)
+                    .integrity, "B2 stored SHA-1 \(stored) but b2kit sent \(digest): upload again", context: context
                 )
             }
+            return .done(reply)
         }
     }
 
-    /// POSTs the bytes of `range` with `hex_digits_at_end`, hashing as they stream; returns status, body, SHA-1.
+    /// POSTs the bytes of `range` with `hex_digits_at_end`, hashing as they stream; returns the answer and the SHA-1.
     private func post(
         to target: UploadTargetPool.Target,
         headers: [(String, String)],
         source: UploadSource,
         range: Range<Int64>,
         meter: ProgressMeter
-    ) async throws -> (Int, ByteBuffer, String?) {
+    ) async throws -> (Int, HTTPHeaders, ByteBuffer, String?) {
         var request = HTTPClientRequest(url: target.url)
         request.method = .POST
         request.headers.add(name: "Authorization", value: target.token)
@@ -187,7 +181,7 @@ extension B2Client {
             let response = try await transport.execute(request, deadline: deadline)
             let body = try await response.body.collect(upTo: 1 << 20)
             meter.add(length)
-            return (Int(response.status.code), body, sha1)
+            return (Int(response.status.code), response.headers, body, sha1)
         case .file(let path):
             request.headers.add(name: "X-Bz-Content-Sha1", value: "hex_digits_at_end")
             return try await FileSystem.shared.withFileHandle(forReadingAt: FilePath(path)) { handle in
@@ -197,7 +191,7 @@ extension B2Client {
                 request.body = .stream(hashing, length: .known(length + 40))
                 let response = try await transport.execute(request, deadline: deadline)
                 let body = try await response.body.collect(upTo: 1 << 20)
-                return (Int(response.status.code), body, digest.withLock { $0 })
+                return (Int(response.status.code), response.headers, body, digest.withLock { $0 })
             }
         }
     }
