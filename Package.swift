@@ -8,6 +8,7 @@ let package = Package(
         .executable(name: "b2kit", targets: ["b2kit"]),
         .library(name: "B2Kit", targets: ["B2Kit"]),
         .library(name: "B2Emulator", targets: ["B2Emulator"]),
+        .library(name: "B2Sync", targets: ["B2Sync"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -47,6 +48,10 @@ let package = Package(
             ]
         ),
         .target(
+            name: "B2Sync",
+            dependencies: ["B2Kit"]
+        ),
+        .target(
             name: "B2KitCLI",
             dependencies: [
                 "B2Kit",
@@ -84,6 +89,10 @@ let package = Package(
                 "B2Emulator",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
+        ),
+        .testTarget(
+            name: "B2SyncTests",
+            dependencies: ["B2Sync", "B2Kit"]
         ),
         .testTarget(
             name: "B2EmulatorTests",

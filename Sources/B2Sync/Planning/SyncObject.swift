@@ -1,0 +1,29 @@
+/// One object on either side of a sync, named relative to the side's root.
+public struct SyncObject: Sendable, Hashable {
+    /// The name relative to the root (a B2 name below the prefix, or a local path below the folder).
+    public var name: String
+    /// The size in bytes.
+    public var size: Int64
+    /// The modification time in milliseconds since 1970: B2's `src_last_modified_millis`, else its upload time.
+    public var modifiedMillis: Int64
+    /// The SHA-1 in hex when the side knows it without reading the bytes (B2 does; a local file does not).
+    public var sha1: String?
+    /// The inode of a local file (nil on B2).
+    public var inode: UInt64?
+
+    /// Creates an object.
+    public init(name: String, size: Int64, modifiedMillis: Int64, sha1: String? = nil, inode: UInt64? = nil) {
+        self.name = name
+        self.size = size
+        self.modifiedMillis = modifiedMillis
+        self.sha1 = sha1
+        self.inode = inode
+    }
+}
+
+extension String {
+    /// True when `self` sorts before `other` in B2's order: the bytes of their UTF-8.
+    func precedesInB2Order(_ other: String) -> Bool {
+        utf8.lexicographicallyPrecedes(other.utf8)
+    }
+}
