@@ -49,7 +49,11 @@ let package = Package(
         ),
         .target(
             name: "B2Sync",
-            dependencies: ["B2Kit"]
+            dependencies: [
+                "B2Kit",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
         .target(
             name: "B2KitCLI",
@@ -92,7 +96,9 @@ let package = Package(
         ),
         .testTarget(
             name: "B2SyncTests",
-            dependencies: ["B2Sync", "B2Kit"]
+            dependencies: [
+                "B2Sync", "B2Kit", "B2Emulator", .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
         ),
         .testTarget(
             name: "B2EmulatorTests",

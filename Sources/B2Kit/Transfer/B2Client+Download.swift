@@ -10,7 +10,7 @@ public struct B2DownloadResult: Sendable, Equatable {
     public var length: Int64
     /// The SHA-1 B2 holds for the whole file, when it knows one (nil for ranges and unverifiable large files).
     public var sha1: String?
-    /// The file's `src_last_modified_millis`, if set.
+    /// The file's modification time: its `src_last_modified_millis` when set, else its upload time.
     public var modifiedMillis: Int64?
 }
 
@@ -121,9 +121,13 @@ extension B2Client {
                 bucketName: bucketName, name: name, temporary: temporary, concurrency: concurrency, progress: progress
             )
             if let modified = result.modifiedMillis {
-                try? FileManager.default.setAttributes(
-                    [.modificationDate: Date(timeIntervalSince1970: Double(modified) / 1000)], ofItemAtPath: temporary
-                )
+                // Exact to the millisecond (a Date's double would round some times down by one), so a sync that
+                // compares sizes and times sees the file it wrote as unchanged.
+                let seconds = modified >= 0 ? modified / 1000 : (modified - 999) / 1000
+                let nanoseconds = (modified - seconds * 1000) * 1_000_000
+                let time = timespec(tv_sec: Int(seconds), tv_nsec: Int(nanoseconds))
+                let times = [time, time]
+                _ = utimensat(AT_FDCWD, temporary, times, 0)
             }
             guard rename(temporary, path) == 0 else {
                 throw B2Error(.localFile, "Cannot write \(path) (errno \(errno)): check the folder's permissions")
@@ -260,7 +264,9 @@ extension B2Client {
             sha1 = headers.first(name: "x-bz-info-large_file_sha1").flatMap(B2NameEncoding.decode)
         }
         if let value = sha1, value.hasPrefix("unverified:") { sha1 = String(value.dropFirst(11)) }
-        let modified = headers.first(name: "x-bz-info-src_last_modified_millis").flatMap { Int64($0) }
+        let modified =
+            headers.first(name: "x-bz-info-src_last_modified_millis").flatMap { Int64($0) }
+            ?? headers.first(name: "x-bz-upload-timestamp").flatMap { Int64($0) }
         return (sha1, modified)
     }
 

@@ -1,5 +1,5 @@
 /// What a sync does with one name.
-public enum SyncDecision: Sendable, Hashable {
+public enum SyncDecision: Sendable, Equatable {
     /// Why an object is copied.
     public enum Reason: String, Sendable, Hashable {
         /// The destination does not have it.

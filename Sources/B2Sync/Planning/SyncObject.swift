@@ -1,5 +1,7 @@
+import B2Kit
+
 /// One object on either side of a sync, named relative to the side's root.
-public struct SyncObject: Sendable, Hashable {
+public struct SyncObject: Sendable, Equatable {
     /// The name relative to the root (a B2 name below the prefix, or a local path below the folder).
     public var name: String
     /// The size in bytes.
@@ -10,14 +12,24 @@ public struct SyncObject: Sendable, Hashable {
     public var sha1: String?
     /// The inode of a local file (nil on B2).
     public var inode: UInt64?
+    /// The version B2 listed (nil for a local file): content type, upload time and file info for the catalog.
+    public var version: B2FileVersion?
 
     /// Creates an object.
-    public init(name: String, size: Int64, modifiedMillis: Int64, sha1: String? = nil, inode: UInt64? = nil) {
+    public init(
+        name: String,
+        size: Int64,
+        modifiedMillis: Int64,
+        sha1: String? = nil,
+        inode: UInt64? = nil,
+        version: B2FileVersion? = nil
+    ) {
         self.name = name
         self.size = size
         self.modifiedMillis = modifiedMillis
         self.sha1 = sha1
         self.inode = inode
+        self.version = version
     }
 }
 

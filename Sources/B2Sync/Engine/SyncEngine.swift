@@ -1,0 +1,175 @@
+import B2Kit
+import Foundation
+import Logging
+import Synchronization
+
+/// Runs one pass of a sync: lists both sides, merge-joins them, and copies and deletes with bounded concurrency.
+///
+/// ```swift
+/// let engine = SyncEngine(client: client)
+/// let summary = try await engine.run(from: .bucket(B2Path(bucket: "data", key: "raw/")), to: .folder("/srv/raw"))
+/// ```
+public struct SyncEngine: Sendable {
+    /// The client both bucket sides use.
+    public let client: B2Client
+    /// Told of each copy, deletion, failure and refusal as it happens.
+    public let observer: @Sendable (SyncEvent) -> Void
+    /// Where the engine logs.
+    public let logger: Logger
+
+    /// Creates an engine.
+    public init(
+        client: B2Client,
+        logger: Logger = Logger(label: "b2kit.sync"),
+        observer: @escaping @Sendable (SyncEvent) -> Void = { _ in }
+    ) {
+        self.client = client
+        self.logger = logger
+        self.observer = observer
+    }
+
+    /// Syncs `source` into `destination` once.
+    /// - Returns: what was done; failures of single objects are in the summary, not thrown.
+    /// - Throws: `B2Error` when the sync cannot start or a listing fails (a missing bucket, a key without the
+    ///   capability, an unreadable folder, two local folders).
+    public func run(from source: SyncEndpoint, to destination: SyncEndpoint, options: SyncOptions = SyncOptions())
+        async throws -> SyncSummary
+    {
+        let sides = try await SyncSides(
+            client: client, source: source, destination: destination, dryRun: options.dryRun
+        )
+        let temporaries = Mutex<[String]>([])
+        let statistics = FilterStatistics()
+        let plan = SyncPlan(
+            source: try await sides.listing(of: source, onTemporary: { _ in }),
+            destination: try await sides.listing(
+                of: destination, onTemporary: { name in temporaries.withLock { $0.append(name) } }
+            ),
+            filter: options.filter,
+            statistics: statistics,
+            isSame: { from, to in try await isSame(from, to, comparison: options.comparison, sides: sides) }
+        )
+        var summary = SyncSummary()
+        summary.dryRun = options.dryRun
+        let moved = ByteCounter()
+        try await withThrowingTaskGroup(of: Outcome.self) { group in
+            var inFlight = 0
+            for try await decision in plan {
+                switch decision {
+                case .skip:
+                    summary.skipped += 1
+                case .tooOld:
+                    summary.tooOld += 1
+                case .delete(let object):
+                    guard options.delete else { continue }
+                    if options.dryRun {
+                        summary.deleted += 1
+                        observer(.deleted(object, dryRun: true))
+                        continue
+                    }
+                    group.addTask { await delete(object, sides: sides) }
+                    inFlight += 1
+                case .copy(let object, let reason):
+                    if case .folder = destination, let problem = LocalName.problem(with: object.name) {
+                        summary.refused.append(.init(name: object.name, reason: problem))
+                        observer(.refused(name: object.name, reason: problem))
+                        continue
+                    }
+                    if options.dryRun {
+                        summary.copied += 1
+                        summary.copiedBytes += object.size
+                        observer(.copied(object, reason, dryRun: true))
+                        continue
+                    }
+                    group.addTask { await copy(object, reason, sides: sides, moved: moved) }
+                    inFlight += 1
+                }
+                while inFlight >= options.transfers, let outcome = try await group.next() {
+                    inFlight -= 1
+                    record(outcome, in: &summary)
+                }
+            }
+            while let outcome = try await group.next() { record(outcome, in: &summary) }
+        }
+        summary.unmatchedIncludes = statistics.unmatchedIncludes(of: options.filter).map(\.pattern)
+        if !options.dryRun, case .folder(let root) = destination {
+            for name in temporaries.withLock({ $0 }) where unlink(root + "/" + name) == 0 {
+                summary.temporariesRemoved += 1
+            }
+        }
+        return summary
+    }
+
+    enum Outcome: Sendable {
+        case copied(SyncObject)
+        case deleted(SyncObject)
+        case failed(String, B2Error)
+    }
+
+    private func record(_ outcome: Outcome, in summary: inout SyncSummary) {
+        switch outcome {
+        case .copied(let object):
+            summary.copied += 1
+            summary.copiedBytes += object.size
+        case .deleted:
+            summary.deleted += 1
+        case .failed(let name, let error):
+            summary.failures.append(.init(name: name, reason: error.message))
+        }
+    }
+
+    private func copy(_ object: SyncObject, _ reason: SyncDecision.Reason, sides: SyncSides, moved: ByteCounter)
+        async -> Outcome
+    {
+        do {
+            try await sides.copy(object) { bytes in
+                observer(.progress(bytes: moved.add(bytes)))
+            }
+            observer(.copied(object, reason, dryRun: false))
+            return .copied(object)
+        } catch {
+            let failure = error as? B2Error ?? B2Error(.localFile, "\(error)", cause: DescribedError(error))
+            logger.debug("Copy failed", metadata: ["sync.name": "\(object.name)"])
+            observer(.failed(name: object.name, error: failure))
+            return .failed(object.name, failure)
+        }
+    }
+
+    private func delete(_ object: SyncObject, sides: SyncSides) async -> Outcome {
+        do {
+            try await sides.delete(object)
+            observer(.deleted(object, dryRun: false))
+            return .deleted(object)
+        } catch {
+            let failure = error as? B2Error ?? B2Error(.localFile, "\(error)", cause: DescribedError(error))
+            observer(.failed(name: object.name, error: failure))
+            return .failed(object.name, failure)
+        }
+    }
+
+    private func isSame(
+        _ source: SyncObject,
+        _ destination: SyncObject,
+        comparison: SyncOptions.Comparison,
+        sides: SyncSides
+    ) async throws -> Bool {
+        guard source.size == destination.size else { return false }
+        switch comparison {
+        case .sizeAndTime:
+            return source.modifiedMillis == destination.modifiedMillis
+        case .checksum:
+            guard let left = try await sides.sha1(of: source, on: sides.source),
+                let right = try await sides.sha1(of: destination, on: sides.destination)
+            else { return source.modifiedMillis == destination.modifiedMillis }
+            return left == right
+        }
+    }
+}
+
+/// Bytes moved by all transfers of a run.
+final class ByteCounter: Sendable {
+    private let total = Atomic<Int64>(0)
+
+    /// Adds `bytes` and returns the new total.
+    func add(_ bytes: Int64) -> Int64 { total.add(bytes, ordering: .relaxed).newValue }
+}

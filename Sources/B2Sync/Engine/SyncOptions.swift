@@ -1,0 +1,36 @@
+/// How a sync decides and acts.
+public struct SyncOptions: Sendable {
+    /// How to tell whether the destination already holds the source's object.
+    public enum Comparison: String, Sendable, CaseIterable {
+        /// Same size and same modification time (to the millisecond).
+        case sizeAndTime = "size-mtime"
+        /// Same size and same SHA-1 (a local file's SHA-1 is computed, and cached by the state database).
+        case checksum
+    }
+
+    /// Which names to consider.
+    public var filter: SyncFilter
+    /// How to compare.
+    public var comparison: Comparison
+    /// Delete destination objects the source does not have.
+    public var delete: Bool
+    /// Decide and report, but change nothing.
+    public var dryRun: Bool
+    /// Objects transferred at once.
+    public var transfers: Int
+
+    /// Creates options; by default all names, size and time, no deletion, 16 transfers at once.
+    public init(
+        filter: SyncFilter = SyncFilter(),
+        comparison: Comparison = .sizeAndTime,
+        delete: Bool = false,
+        dryRun: Bool = false,
+        transfers: Int = 16
+    ) {
+        self.filter = filter
+        self.comparison = comparison
+        self.delete = delete
+        self.dryRun = dryRun
+        self.transfers = max(1, transfers)
+    }
+}

@@ -1,0 +1,156 @@
+import B2Kit
+import Crypto
+import Foundation
+import Synchronization
+
+/// The two sides of a sync, resolved: buckets looked up, the destination folder made, and how to list, copy and
+/// delete between them.
+struct SyncSides: Sendable {
+    let client: B2Client
+    let source: SyncEndpoint
+    let destination: SyncEndpoint
+    private let buckets: [SyncEndpoint: B2Bucket]
+
+    init(client: B2Client, source: SyncEndpoint, destination: SyncEndpoint, dryRun: Bool) async throws {
+        if case .folder = source, case .folder = destination {
+            throw B2Error(
+                .usage, "Both sides are local folders: one side of a sync must be b2://BUCKET/PREFIX"
+            )
+        }
+        var buckets: [SyncEndpoint: B2Bucket] = [:]
+        for side in [source, destination] {
+            switch side {
+            case .bucket(let path):
+                guard path.scheme == .b2 else {
+                    let native = B2Path(scheme: .b2, bucket: path.bucket, key: path.key)
+                    throw B2Error(
+                        .usage, "sync does not take s3:// paths yet: write \(native) (the same bucket, native API)"
+                    )
+                }
+                buckets[side] = try await client.bucket(named: path.bucket)
+            case .folder(let path) where side == destination && !dryRun:
+                do {
+                    try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+                } catch {
+                    throw B2Error(
+                        .localFile, "Cannot create the destination folder \(path): check the path and permissions",
+                        cause: DescribedError(error)
+                    )
+                }
+            case .folder:
+                break
+            }
+        }
+        self.client = client
+        self.source = source
+        self.destination = destination
+        self.buckets = buckets
+    }
+
+    /// The objects of one side, in B2's order.
+    func listing(of side: SyncEndpoint, onTemporary: @escaping @Sendable (String) -> Void) async throws
+        -> ObjectListing
+    {
+        switch side {
+        case .bucket:
+            let listing = try await RemoteListing(client: client, bucket: buckets[side]!, prefix: side.folderPrefix)
+            return ObjectListing(listing)
+        case .folder(let root):
+            var isFolder: ObjCBool = false
+            if side == destination, !FileManager.default.fileExists(atPath: root, isDirectory: &isFolder) {
+                // A dry run into a folder that does not exist yet: everything is new.
+                return ObjectListing(EmptyListing())
+            }
+            return ObjectListing(LocalListing(root: root, onTemporary: onTemporary))
+        }
+    }
+
+    /// Copies one object from the source to the destination, reporting bytes as they move.
+    func copy(_ object: SyncObject, progress: @escaping @Sendable (Int64) -> Void) async throws {
+        let meter = DeltaMeter(report: progress)
+        switch (source, destination) {
+        case (.bucket(let path), .folder(let root)):
+            let target = root + "/" + object.name
+            try Self.makeParentFolders(of: target, under: root)
+            try await client.download(
+                bucketName: path.bucket, name: source.folderPrefix + object.name, to: target, progress: meter.update
+            )
+        case (.folder(let root), .bucket):
+            try await client.upload(
+                .file(root + "/" + object.name), to: buckets[destination]!, as: destination.folderPrefix + object.name,
+                progress: meter.update
+            )
+        case (.bucket, .bucket):
+            guard let version = object.version else { return }
+            try await client.copyFile(version, to: destination.folderPrefix + object.name, in: buckets[destination]!)
+            progress(object.size)
+        case (.folder, .folder):
+            preconditionFailure("refused when the sides were resolved")
+        }
+    }
+
+    /// Deletes one destination object: a local file, or the listed version of a B2 file.
+    func delete(_ object: SyncObject) async throws {
+        switch destination {
+        case .folder(let root):
+            let path = root + "/" + object.name
+            guard unlink(path) == 0 || errno == ENOENT else {
+                throw B2Error(.localFile, "Cannot delete \(path) (errno \(errno)): check the folder's permissions")
+            }
+        case .bucket:
+            guard let version = object.version else { return }
+            try await client.deleteFileVersion(version, in: buckets[destination]!)
+        }
+    }
+
+    /// The SHA-1 of an object: B2's when the side is a bucket (nil when B2 does not know it), else computed.
+    func sha1(of object: SyncObject, on side: SyncEndpoint) async throws -> String? {
+        switch side {
+        case .bucket:
+            return object.sha1
+        case .folder(let root):
+            return try LocalDigest.sha1(ofFileAt: root + "/" + object.name)
+        }
+    }
+
+    /// Creates the folders above `path` (below `root`), refusing when a file stands where a folder must go.
+    private static func makeParentFolders(of path: String, under root: String) throws {
+        let parent = (path as NSString).deletingLastPathComponent
+        guard parent != root else { return }
+        do {
+            try FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true)
+        } catch {
+            throw B2Error(
+                .localFile,
+                "Cannot create the folder \(parent): a file of that name may be in the way (B2 can hold both NAME "
+                    + "and NAME/..., a folder cannot)",
+                cause: DescribedError(error)
+            )
+        }
+    }
+}
+
+/// Turns a transfer's running total into deltas for a meter shared by all transfers.
+private final class DeltaMeter: Sendable {
+    private let last = Mutex<Int64>(0)
+    private let report: @Sendable (Int64) -> Void
+
+    init(report: @escaping @Sendable (Int64) -> Void) { self.report = report }
+
+    @Sendable func update(_ total: Int64) {
+        let delta = last.withLock { last in
+            defer { last = total }
+            return total - last
+        }
+        if delta != 0 { report(delta) }
+    }
+}
+
+/// A listing with nothing in it.
+struct EmptyListing: AsyncSequence, Sendable {
+    typealias Element = SyncObject
+    struct AsyncIterator: AsyncIteratorProtocol {
+        mutating func next() async throws -> SyncObject? { nil }
+    }
+    func makeAsyncIterator() -> AsyncIterator { AsyncIterator() }
+}

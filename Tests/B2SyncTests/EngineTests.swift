@@ -1,0 +1,226 @@
+import AsyncHTTPClient
+import B2Emulator
+import B2Kit
+import Foundation
+import HummingbirdTesting
+import NIOCore
+import Synchronization
+import Testing
+
+@testable import B2Sync
+
+/// An emulator in-process on port 0, a client of it, and a scratch folder.
+struct SyncWorld: Sendable {
+    let client: B2Client
+    let folder: String
+
+    static func run(_ body: @Sendable (SyncWorld) async throws -> Void) async throws {
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("b2sync-\(UUID())").path
+        defer { try? FileManager.default.removeItem(atPath: scratch) }
+        let configuration = EmulatorConfiguration(
+            dataDirectory: scratch + "/emulator", port: 0, masterKeyId: "synckey", masterKey: "syncsecret",
+            recommendedPartSize: 1_000_000, absoluteMinimumPartSize: 100_000
+        )
+        let server = try await EmulatorServer(configuration: configuration)
+        try await server.application().test(.live) { http in
+            let client = B2Client(
+                keyId: "synckey", applicationKey: "syncsecret", apiBaseURL: "http://127.0.0.1:\(http.port!)",
+                retryPolicy: RetryPolicy(maximumAttempts: 8, jitter: { 0 }, sleep: { _ in })
+            )
+            try await body(SyncWorld(client: client, folder: scratch + "/local"))
+        }
+    }
+
+    func put(_ bucket: B2Bucket, _ name: String, _ text: String) async throws {
+        try await client.upload(.bytes(ByteBuffer(string: text)), to: bucket, as: name)
+    }
+
+    func read(_ relative: String) -> String? {
+        FileManager.default.contents(atPath: folder + "/" + relative).map { String(decoding: $0, as: UTF8.self) }
+    }
+
+    func write(_ relative: String, _ text: String) throws {
+        let path = folder + "/" + relative
+        try FileManager.default.createDirectory(
+            atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+    }
+
+    func sync(
+        _ source: SyncEndpoint,
+        _ destination: SyncEndpoint,
+        _ options: SyncOptions = SyncOptions()
+    ) async throws -> SyncSummary {
+        try await SyncEngine(client: client).run(from: source, to: destination, options: options)
+    }
+}
+
+@Suite("Sync engine against the emulator")
+struct EngineTests {
+    static let names = ["a.b", "a/b", "a/c/d.csv", "a0", "b c/é.json", "z.csv"]
+
+    @Test("B2 to a folder: every file arrives byte for byte with its time; a rerun copies nothing; a change is seen")
+    func downAndRerun() async throws {
+        try await SyncWorld.run { world in
+            let bucket = try await world.client.createBucket(named: "sync-down")
+            for name in Self.names { try await world.put(bucket, "data/" + name, "content of \(name)") }
+            try await world.put(bucket, "elsewhere/x", "not under the prefix")
+            let source = SyncEndpoint.bucket(B2Path(bucket: "sync-down", key: "data"))
+            let first = try await world.sync(source, .folder(world.folder))
+            #expect(first.copied == Self.names.count)
+            #expect(first.isComplete)
+            for name in Self.names { #expect(world.read(name) == "content of \(name)") }
+            #expect(world.read("x") == nil)
+            var remote: [String: Int64] = [:]
+            for try await version in try await world.client.listFiles(in: bucket, prefix: "data/") {
+                remote[version.fileName] =
+                    Int64(version.fileInfo?["src_last_modified_millis"] ?? "")
+                    ?? version.uploadTimestamp
+            }
+            for name in Self.names {
+                let attributes = try FileManager.default.attributesOfItem(atPath: world.folder + "/" + name)
+                let local = Int64(((attributes[.modificationDate] as! Date).timeIntervalSince1970 * 1000).rounded())
+                #expect(local == remote["data/" + name])
+            }
+            let again = try await world.sync(source, .folder(world.folder))
+            #expect(again.copied == 0)
+            #expect(again.skipped == Self.names.count)
+            try await world.put(bucket, "data/a0", "changed!")
+            let third = try await world.sync(source, .folder(world.folder))
+            #expect(third.copied == 1)
+            #expect(world.read("a0") == "changed!")
+        }
+    }
+
+    @Test("Names that would escape the folder are refused and reported, and nothing lands outside it")
+    func hostileNames() async throws {
+        try await SyncWorld.run { world in
+            let bucket = try await world.client.createBucket(named: "sync-hostile")
+            let hostile = [
+                "p/../../escape", "p/a//b", "p/./dot", "p/back\\slash", "p/" + String(repeating: "n", count: 300),
+            ]
+            for name in hostile { try await world.put(bucket, name, "bad") }
+            try await world.put(bucket, "p/fine", "good")
+            let summary = try await world.sync(
+                .bucket(B2Path(bucket: "sync-hostile", key: "p/")), .folder(world.folder + "/inner")
+            )
+            #expect(summary.copied == 1)
+            #expect(Set(summary.refused.map(\.name)) == Set(hostile.map { String($0.dropFirst(2)) }))
+            #expect(!summary.isComplete)
+            #expect(world.read("inner/fine") == "good")
+            #expect(!FileManager.default.fileExists(atPath: world.folder + "/escape"))
+            #expect(
+                !FileManager.default.fileExists(
+                    atPath: (world.folder as NSString).deletingLastPathComponent + "/escape"))
+            let written = try FileManager.default.subpathsOfDirectory(atPath: world.folder)
+            #expect(written.sorted() == ["inner", "inner/fine"])
+        }
+    }
+
+    @Test("--dry-run changes nothing; --delete makes the folder a mirror; leftovers of interrupted downloads go")
+    func dryRunAndDelete() async throws {
+        try await SyncWorld.run { world in
+            let bucket = try await world.client.createBucket(named: "sync-mirror")
+            try await world.put(bucket, "keep.txt", "keep")
+            try world.write("extra/old.txt", "old")
+            try world.write("extra/.old.txt.b2kit-" + UUID().uuidString, "partial")
+            let source = SyncEndpoint.bucket(B2Path(bucket: "sync-mirror"))
+            let events = Mutex<[String]>([])
+            let planned = try await SyncEngine(client: world.client) { event in
+                switch event {
+                case .copied(let object, _, let dry): events.withLock { $0.append("copy \(object.name) \(dry)") }
+                case .deleted(let object, let dry): events.withLock { $0.append("delete \(object.name) \(dry)") }
+                default: break
+                }
+            }.run(from: source, to: .folder(world.folder), options: SyncOptions(delete: true, dryRun: true))
+            #expect(planned.copied == 1 && planned.deleted == 1 && planned.dryRun)
+            #expect(events.withLock { $0 } == ["delete extra/old.txt true", "copy keep.txt true"])
+            #expect(world.read("keep.txt") == nil)
+            #expect(world.read("extra/old.txt") == "old")
+            let kept = try await world.sync(source, .folder(world.folder))
+            #expect(kept.deleted == 0 && kept.temporariesRemoved == 1)
+            #expect(world.read("extra/old.txt") == "old")
+            let mirrored = try await world.sync(source, .folder(world.folder), SyncOptions(delete: true))
+            #expect(mirrored.deleted == 1)
+            #expect(world.read("extra/old.txt") == nil)
+            #expect(try FileManager.default.contentsOfDirectory(atPath: world.folder + "/extra").isEmpty)
+        }
+    }
+
+    @Test("Include and exclude globs choose the files; an include that matches nothing is reported")
+    func filters() async throws {
+        try await SyncWorld.run { world in
+            let bucket = try await world.client.createBucket(named: "sync-filter")
+            for name in Self.names { try await world.put(bucket, name, name) }
+            let filter = SyncFilter(rules: [
+                .exclude(try Glob("/a/c/**")), .include(try Glob("*.csv")), .include(try Glob("*.parquet")),
+            ])
+            let summary = try await world.sync(
+                .bucket(B2Path(bucket: "sync-filter")), .folder(world.folder), SyncOptions(filter: filter)
+            )
+            #expect(summary.copied == 1)
+            #expect(world.read("z.csv") == "z.csv")
+            #expect(world.read("a/c/d.csv") == nil)
+            #expect(summary.unmatchedIncludes == ["*.parquet"])
+        }
+    }
+
+    @Test("checksum finds a same-size, same-time change that size-mtime cannot")
+    func checksum() async throws {
+        try await SyncWorld.run { world in
+            let bucket = try await world.client.createBucket(named: "sync-checksum")
+            try await world.put(bucket, "data.csv", "a,b\n1,2\n")
+            let source = SyncEndpoint.bucket(B2Path(bucket: "sync-checksum"))
+            _ = try await world.sync(source, .folder(world.folder))
+            let path = world.folder + "/data.csv"
+            let time = try FileManager.default.attributesOfItem(atPath: path)[.modificationDate] as! Date
+            try Data("a,b\n9,9\n".utf8).write(to: URL(fileURLWithPath: path))
+            try FileManager.default.setAttributes([.modificationDate: time], ofItemAtPath: path)
+            let bySize = try await world.sync(source, .folder(world.folder))
+            #expect(bySize.copied == 0)
+            #expect(world.read("data.csv") == "a,b\n9,9\n")
+            let byHash = try await world.sync(source, .folder(world.folder), SyncOptions(comparison: .checksum))
+            #expect(byHash.copied == 1)
+            #expect(world.read("data.csv") == "a,b\n1,2\n")
+        }
+    }
+
+    @Test("A folder syncs up to B2 with its times, and one bucket syncs to another server-side")
+    func upAndAcross() async throws {
+        try await SyncWorld.run { world in
+            let up = try await world.client.createBucket(named: "sync-up")
+            _ = try await world.client.createBucket(named: "sync-across")
+            for name in Self.names { try world.write(name, "local \(name)") }
+            let first = try await world.sync(.folder(world.folder), .bucket(B2Path(bucket: "sync-up", key: "in/")))
+            #expect(first.copied == Self.names.count)
+            let again = try await world.sync(.folder(world.folder), .bucket(B2Path(bucket: "sync-up", key: "in/")))
+            #expect(again.copied == 0 && again.skipped == Self.names.count)
+            let across = try await world.sync(
+                .bucket(B2Path(bucket: "sync-up", key: "in")), .bucket(B2Path(bucket: "sync-across", key: "copy"))
+            )
+            #expect(across.copied == Self.names.count)
+            var received: [UInt8] = []
+            try await world.client.download(bucketName: "sync-across", name: "copy/b c/é.json") {
+                received += $0.readableBytesView
+            }
+            #expect(String(decoding: received, as: UTF8.self) == "local b c/é.json")
+            _ = up
+        }
+    }
+
+    @Test("Bad sides are usage errors that say what to write")
+    func badSides() async throws {
+        try await SyncWorld.run { world in
+            await #expect {
+                _ = try await world.sync(.folder("/tmp/x"), .folder("/tmp/y"))
+            } throws: { ($0 as? B2Error)?.code == .usage }
+            await #expect {
+                _ = try await world.sync(.bucket(B2Path(scheme: .s3, bucket: "some-bucket")), .folder(world.folder))
+            } throws: { ($0 as? B2Error)?.message.contains("b2://some-bucket") == true }
+            await #expect {
+                _ = try await world.sync(.bucket(B2Path(bucket: "no-such-bucket")), .folder(world.folder))
+            } throws: { ($0 as? B2Error)?.code == .notFound }
+            #expect(throws: B2Error.self) { try SyncEndpoint.parse("-") }
+        }
+    }
+}
