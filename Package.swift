@@ -52,6 +52,7 @@ let package = Package(
             dependencies: [
                 "B2Kit",
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -59,6 +60,7 @@ let package = Package(
             name: "B2KitCLI",
             dependencies: [
                 "B2Kit",
+                "B2Sync",
                 "B2Emulator",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -70,6 +72,7 @@ let package = Package(
             dependencies: [
                 "B2Emulator",
                 "B2Kit",
+                "B2Sync",
                 "B2KitCLI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -89,6 +92,7 @@ let package = Package(
             name: "B2KitCLITests",
             dependencies: [
                 "B2KitCLI",
+                "B2Sync",
                 "B2Kit",
                 "B2Emulator",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),

@@ -12,11 +12,12 @@ struct B2KitCommand: AsyncParsableCommand {
         abstract: "The Backblaze B2 toolkit: a fast client for B2 and a local B2-compatible server.",
         subcommands: [
             ServeCommand.self, AccountCommand.self, ListCommand.self, MakeBucketCommand.self, RemoveBucketCommand.self,
-            CopyCommand.self, CatCommand.self, RemoveCommand.self, URLCommand.self,
+            CopyCommand.self, CatCommand.self, RemoveCommand.self, URLCommand.self, SyncCommand.self,
+            CatalogCommand.self,
         ]
     )
 
-    /// Runs the command with b2kit's exit codes: 0 success, 1 runtime failure, 2 usage error.
+    /// Runs the command with b2kit's exit codes: 0 success, 1 runtime failure, 2 usage error, 3 partial sync.
     static func main() async {
         // Run Swift concurrency on NIO's event loops: a request then stays on one thread from socket to
         // handler and back, instead of hopping between pools (measured: several times the small-request rate).
@@ -32,6 +33,8 @@ struct B2KitCommand: AsyncParsableCommand {
         } catch let error as B2Error {
             FileHandle.standardError.write(Data("b2kit: \(error)\n".utf8))
             Foundation.exit(error.isUsageError ? 2 : 1)
+        } catch let code as ExitCode {
+            Foundation.exit(code.rawValue)
         } catch {
             let code = exitCode(for: error)
             if code == .success {

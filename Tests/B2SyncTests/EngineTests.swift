@@ -1,7 +1,9 @@
 import AsyncHTTPClient
 import B2Emulator
 import B2Kit
+import Crypto
 import Foundation
+import GRDB
 import HummingbirdTesting
 import NIOCore
 import Synchronization
@@ -222,5 +224,70 @@ struct EngineTests {
             } throws: { ($0 as? B2Error)?.code == .notFound }
             #expect(throws: B2Error.self) { try SyncEndpoint.parse("-") }
         }
+    }
+}
+
+@Suite("Sync state and catalog")
+struct StateTests {
+    @Test("The catalog holds each synced object with its details; deletions remove rows; runs are counted")
+    func catalog() async throws {
+        try await SyncWorld.run { world in
+            let bucket = try await world.client.createBucket(named: "sync-catalog")
+            try await world.client.upload(
+                .bytes(ByteBuffer(string: "id,v\n1,2\n")), to: bucket, as: "in/t.csv", contentType: "text/csv",
+                info: ["owner": "etl"]
+            )
+            try await world.put(bucket, "in/gone.txt", "soon gone")
+            let state = try SyncState(path: world.folder + ".state.db")
+            let engine = SyncEngine(client: world.client, state: state)
+            let source = SyncEndpoint.bucket(B2Path(bucket: "sync-catalog", key: "in/"))
+            _ = try await engine.run(from: source, to: .folder(world.folder))
+            let rows = try await state.catalog()
+            #expect(rows.map(\.name) == ["gone.txt", "t.csv"])
+            let table = try #require(rows.last)
+            #expect(table.size == 9 && table.contentType == "text/csv" && table.localPath == world.folder + "/t.csv")
+            #expect(table.sha1 == LocalDigestReference.sha1("id,v\n1,2\n"))
+            #expect(table.fileInfo?.contains("\"owner\":\"etl\"") == true)
+            #expect(try await state.catalog(prefix: "t").map(\.name) == ["t.csv"])
+            let listed = try await world.client.fileVersion(in: bucket, named: "in/gone.txt")
+            try await world.client.deleteFileVersion(try #require(listed), in: bucket)
+            _ = try await engine.run(from: source, to: .folder(world.folder), options: SyncOptions(delete: true))
+            #expect(try await state.catalog().map(\.name) == ["t.csv"])
+            let runs = try await state.writer.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM run") }
+            #expect(runs == 2)
+        }
+    }
+
+    @Test("checksum hashes a local file once: the SHA-1 is cached by path, size, time and inode")
+    func hashCache() async throws {
+        try await SyncWorld.run { world in
+            _ = try await world.client.createBucket(named: "sync-hashes")
+            try world.write("f.bin", "some bytes")
+            let state = try SyncState(path: world.folder + ".state.db")
+            let engine = SyncEngine(client: world.client, state: state)
+            let destination = SyncEndpoint.bucket(B2Path(bucket: "sync-hashes"))
+            let options = SyncOptions(comparison: .checksum)
+            _ = try await engine.run(from: .folder(world.folder), to: destination, options: options)
+            let second = try await engine.run(from: .folder(world.folder), to: destination, options: options)
+            #expect(second.skipped == 1)
+            let cached = try await state.writer.read { db in
+                try String.fetchOne(
+                    db, sql: "SELECT sha1 FROM localHash WHERE path = ?", arguments: [world.folder + "/f.bin"])
+            }
+            #expect(cached == LocalDigestReference.sha1("some bytes"))
+            // A poisoned cache entry is believed while path, size, time and inode match: proof it is read.
+            try await state.writer.write { db in
+                try db.execute(sql: "UPDATE localHash SET sha1 = 'poisoned'")
+            }
+            let third = try await engine.run(from: .folder(world.folder), to: destination, options: options)
+            #expect(third.copied == 1)
+        }
+    }
+}
+
+/// SHA-1 from swift-crypto, to check the engine's.
+enum LocalDigestReference {
+    static func sha1(_ text: String) -> String {
+        Insecure.SHA1.hash(data: Data(text.utf8)).map { String(format: "%02x", $0) }.joined()
     }
 }

@@ -16,25 +16,34 @@ public struct SyncEngine: Sendable {
     public let observer: @Sendable (SyncEvent) -> Void
     /// Where the engine logs.
     public let logger: Logger
+    /// The state database: the catalog and the cache of local SHA-1s (nil to keep none).
+    public let state: SyncState?
 
     /// Creates an engine.
     public init(
         client: B2Client,
+        state: SyncState? = nil,
         logger: Logger = Logger(label: "b2kit.sync"),
         observer: @escaping @Sendable (SyncEvent) -> Void = { _ in }
     ) {
         self.client = client
+        self.state = state
         self.logger = logger
         self.observer = observer
     }
 
     /// Syncs `source` into `destination` once.
+    /// - Parameter stop: checked before each decision; once it returns true no new transfer starts, the ones in
+    ///   flight finish, and the run returns what it did (marked `stopped`).
     /// - Returns: what was done; failures of single objects are in the summary, not thrown.
     /// - Throws: `B2Error` when the sync cannot start or a listing fails (a missing bucket, a key without the
     ///   capability, an unreadable folder, two local folders).
-    public func run(from source: SyncEndpoint, to destination: SyncEndpoint, options: SyncOptions = SyncOptions())
-        async throws -> SyncSummary
-    {
+    public func run(
+        from source: SyncEndpoint,
+        to destination: SyncEndpoint,
+        options: SyncOptions = SyncOptions(),
+        stop: @Sendable () -> Bool = { false }
+    ) async throws -> SyncSummary {
         let sides = try await SyncSides(
             client: client, source: source, destination: destination, dryRun: options.dryRun
         )
@@ -51,10 +60,15 @@ public struct SyncEngine: Sendable {
         )
         var summary = SyncSummary()
         summary.dryRun = options.dryRun
+        let runId = options.dryRun ? nil : try await state?.beginRun()
         let moved = ByteCounter()
         try await withThrowingTaskGroup(of: Outcome.self) { group in
             var inFlight = 0
             for try await decision in plan {
+                if stop() {
+                    summary.stopped = true
+                    break
+                }
                 switch decision {
                 case .skip:
                     summary.skipped += 1
@@ -92,6 +106,7 @@ public struct SyncEngine: Sendable {
             while let outcome = try await group.next() { record(outcome, in: &summary) }
         }
         summary.unmatchedIncludes = statistics.unmatchedIncludes(of: options.filter).map(\.pattern)
+        if let runId { try await state?.finishRun(runId, summary) }
         if !options.dryRun, case .folder(let root) = destination {
             for name in temporaries.withLock({ $0 }) where unlink(root + "/" + name) == 0 {
                 summary.temporariesRemoved += 1
@@ -122,9 +137,12 @@ public struct SyncEngine: Sendable {
         async -> Outcome
     {
         do {
-            try await sides.copy(object) { bytes in
+            let created = try await sides.copy(object) { bytes in
                 observer(.progress(bytes: moved.add(bytes)))
             }
+            var localPath: String?
+            if case .folder(let root) = sides.destination { localPath = root + "/" + object.name }
+            try await state?.recordCopied(object, localPath: localPath, copy: created)
             observer(.copied(object, reason, dryRun: false))
             return .copied(object)
         } catch {
@@ -138,6 +156,7 @@ public struct SyncEngine: Sendable {
     private func delete(_ object: SyncObject, sides: SyncSides) async -> Outcome {
         do {
             try await sides.delete(object)
+            try await state?.recordDeleted(name: object.name)
             observer(.deleted(object, dryRun: false))
             return .deleted(object)
         } catch {
@@ -158,11 +177,29 @@ public struct SyncEngine: Sendable {
         case .sizeAndTime:
             return source.modifiedMillis == destination.modifiedMillis
         case .checksum:
-            guard let left = try await sides.sha1(of: source, on: sides.source),
-                let right = try await sides.sha1(of: destination, on: sides.destination)
+            guard let left = try await sha1(of: source, on: sides.source),
+                let right = try await sha1(of: destination, on: sides.destination)
             else { return source.modifiedMillis == destination.modifiedMillis }
             return left == right
         }
+    }
+
+    /// The SHA-1 of an object: B2's for a bucket (nil when B2 does not know it); for a local file, the one cached
+    /// in the state database for the same path, size, time and inode, else computed once and cached.
+    private func sha1(of object: SyncObject, on side: SyncEndpoint) async throws -> String? {
+        guard case .folder(let root) = side else { return object.sha1 }
+        let path = root + "/" + object.name
+        let inode = object.inode ?? 0
+        if let cached = try await state?.cachedSHA1(
+            path: path, size: object.size, modifiedMillis: object.modifiedMillis, inode: inode)
+        {
+            return cached
+        }
+        let computed = try LocalDigest.sha1(ofFileAt: path)
+        try await state?.storeSHA1(
+            computed, path: path, size: object.size, modifiedMillis: object.modifiedMillis, inode: inode
+        )
+        return computed
     }
 }
 

@@ -66,7 +66,8 @@ struct SyncSides: Sendable {
     }
 
     /// Copies one object from the source to the destination, reporting bytes as they move.
-    func copy(_ object: SyncObject, progress: @escaping @Sendable (Int64) -> Void) async throws {
+    /// - Returns: the version created in B2 when the destination is a bucket.
+    func copy(_ object: SyncObject, progress: @escaping @Sendable (Int64) -> Void) async throws -> B2FileVersion? {
         let meter = DeltaMeter(report: progress)
         switch (source, destination) {
         case (.bucket(let path), .folder(let root)):
@@ -75,15 +76,19 @@ struct SyncSides: Sendable {
             try await client.download(
                 bucketName: path.bucket, name: source.folderPrefix + object.name, to: target, progress: meter.update
             )
+            return nil
         case (.folder(let root), .bucket):
-            try await client.upload(
+            return try await client.upload(
                 .file(root + "/" + object.name), to: buckets[destination]!, as: destination.folderPrefix + object.name,
                 progress: meter.update
             )
         case (.bucket, .bucket):
-            guard let version = object.version else { return }
-            try await client.copyFile(version, to: destination.folderPrefix + object.name, in: buckets[destination]!)
+            guard let version = object.version else { return nil }
+            let copy = try await client.copyFile(
+                version, to: destination.folderPrefix + object.name, in: buckets[destination]!
+            )
             progress(object.size)
+            return copy
         case (.folder, .folder):
             preconditionFailure("refused when the sides were resolved")
         }
@@ -100,16 +105,6 @@ struct SyncSides: Sendable {
         case .bucket:
             guard let version = object.version else { return }
             try await client.deleteFileVersion(version, in: buckets[destination]!)
-        }
-    }
-
-    /// The SHA-1 of an object: B2's when the side is a bucket (nil when B2 does not know it), else computed.
-    func sha1(of object: SyncObject, on side: SyncEndpoint) async throws -> String? {
-        switch side {
-        case .bucket:
-            return object.sha1
-        case .folder(let root):
-            return try LocalDigest.sha1(ofFileAt: root + "/" + object.name)
         }
     }
 

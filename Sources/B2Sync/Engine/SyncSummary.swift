@@ -20,6 +20,8 @@ public struct SyncSummary: Sendable, Equatable {
     public var temporariesRemoved = 0
     /// True when nothing was changed because it was a dry run.
     public var dryRun = false
+    /// True when the run was asked to stop before it had gone through every name.
+    public var stopped = false
 
     /// A name and why it was not synced.
     public struct Failure: Sendable, Equatable, Hashable {
@@ -33,5 +35,5 @@ public struct SyncSummary: Sendable, Equatable {
     public init() {}
 
     /// True when every object was synced.
-    public var isComplete: Bool { failures.isEmpty && refused.isEmpty }
+    public var isComplete: Bool { failures.isEmpty && refused.isEmpty && !stopped }
 }

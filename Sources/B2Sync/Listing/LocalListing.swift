@@ -1,7 +1,8 @@
 /// The regular files of a local folder as sync objects, in B2's order.
 ///
 /// Temporary files of downloads that never finished (`.NAME.b2kit-UUID`) are not objects: they are handed to
-/// `onTemporary`, so a sync can remove what an interrupted run left behind.
+/// `onTemporary`, so a sync can remove what an interrupted run left behind. The sync's own state database at the
+/// root (`.b2kit-sync.db` and its journal files) is not an object either.
 public struct LocalListing: AsyncSequence, Sendable {
     /// A file of the folder.
     public typealias Element = SyncObject
@@ -32,6 +33,7 @@ public struct LocalListing: AsyncSequence, Sendable {
         /// The next file.
         public mutating func next() async throws -> SyncObject? {
             while let entry = try await base.next() {
+                if entry.name.hasPrefix(SyncState.fileName), !entry.name.contains("/") { continue }
                 if LocalName.isTemporaryDownload(entry.name) {
                     onTemporary(entry.name)
                     continue

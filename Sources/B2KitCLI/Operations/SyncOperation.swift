@@ -1,0 +1,222 @@
+import B2Kit
+import B2Sync
+import Foundation
+import Synchronization
+
+/// `b2kit sync`: runs the sync engine once, on a schedule, or continuously, and reports what it did.
+public enum SyncOperation {
+    /// How often a sync runs.
+    public enum Mode: String, Sendable, CaseIterable {
+        /// Once, then exit.
+        case oneTime = "one_time"
+        /// Every interval, until stopped.
+        case scheduled
+        /// Every interval, and again at once while changes keep arriving, until stopped.
+        case continuous
+    }
+
+    /// What `b2kit sync` was asked to do.
+    public struct Request: Sendable {
+        /// The source side.
+        public var source: SyncEndpoint
+        /// The destination side.
+        public var destination: SyncEndpoint
+        /// Filters, comparison, deletion, dry run, transfers.
+        public var options: SyncOptions
+        /// How often to run.
+        public var mode: Mode
+        /// Seconds between runs for `scheduled` and `continuous`.
+        public var interval: Double
+        /// A file to append one JSON line per change to.
+        public var eventsPath: String?
+        /// The state database, when not the default (see `SyncState.defaultPath`).
+        public var statePath: String?
+
+        /// Creates a request.
+        public init(
+            source: SyncEndpoint,
+            destination: SyncEndpoint,
+            options: SyncOptions,
+            mode: Mode = .oneTime,
+            interval: Double = 60,
+            eventsPath: String? = nil,
+            statePath: String? = nil
+        ) {
+            self.source = source
+            self.destination = destination
+            self.options = options
+            self.mode = mode
+            self.interval = interval
+            self.eventsPath = eventsPath
+            self.statePath = statePath
+        }
+    }
+
+    /// Reads `--include` and `--exclude` rules in the order they were given on the command line (an argument
+    /// parser keeps each option's values, but not how the two interleave).
+    /// - Throws: `B2Error` `.usage` for a malformed glob or a rule without its pattern.
+    public static func rules(fromArguments arguments: [String]) throws -> [SyncFilter.Rule] {
+        var rules: [SyncFilter.Rule] = []
+        var index = 0
+        while index < arguments.count {
+            let argument = arguments[index]
+            index += 1
+            if argument == "--" { break }
+            for (flag, include) in [("--include", true), ("--exclude", false)] {
+                let pattern: String
+                if argument == flag {
+                    guard index < arguments.count else {
+                        throw B2Error(.usage, "\(flag) needs a pattern, such as \(flag) '*.csv'")
+                    }
+                    pattern = arguments[index]
+                    index += 1
+                } else if argument.hasPrefix(flag + "=") {
+                    pattern = String(argument.dropFirst(flag.count + 1))
+                } else {
+                    continue
+                }
+                let glob = try Glob(pattern)
+                rules.append(include ? .include(glob) : .exclude(glob))
+            }
+        }
+        return rules
+    }
+
+    /// Runs the sync as the request says.
+    /// - Parameters:
+    ///   - stop: set when SIGINT or SIGTERM arrives: transfers in flight finish, no new ones start, and the
+    ///     command returns.
+    /// - Returns: the summary of the last run (exit 3 when it is incomplete).
+    @discardableResult
+    public static func run(_ context: CommandContext, _ request: Request, stop: StopFlag) async throws -> SyncSummary {
+        let events = try request.eventsPath.map { try EventLog(path: $0) }
+        return try await ClientProvider.withClient(context) { client, _ in
+            // The state database is opened by the first run that changes something (a dry run writes nothing).
+            let statePath =
+                request.statePath
+                ?? SyncState.defaultPath(
+                    source: request.source, destination: request.destination,
+                    environment: context.configuration.environment
+                )
+            var last = SyncSummary()
+            var run = 0
+            while true {
+                run += 1
+                let started = Date()
+                let progress = SyncProgressLine(context: context)
+                let state = request.options.dryRun ? nil : try openState(statePath, request: request)
+                let engine = SyncEngine(client: client, state: state) { event in
+                    progress.observe(event)
+                    sayPlanned(context, event)
+                    events?.append(event, destination: request.destination)
+                }
+                last = try await engine.run(
+                    from: request.source, to: request.destination, options: request.options, stop: stop.isSet
+                )
+                progress.finish()
+                report(context, last, request: request, seconds: Date().timeIntervalSince(started), run: run)
+                if request.mode == .oneTime || stop.isSet() { return last }
+                let changed = last.copied + last.deleted > 0
+                if request.mode == .continuous, changed, !request.options.dryRun { continue }
+                try await stop.sleep(seconds: request.interval)
+                if stop.isSet() { return last }
+            }
+        }
+    }
+
+    /// In a dry run, prints each planned change: the plan, for people.
+    static func sayPlanned(_ context: CommandContext, _ event: SyncEvent) {
+        switch event {
+        case .copied(let object, let reason, true):
+            context.say("would copy \(object.name) (\(reason.rawValue), \(ByteCountText(object.size)))")
+        case .deleted(let object, true):
+            context.say("would delete \(object.name)")
+        default:
+            break
+        }
+    }
+
+    static func openState(_ path: String, request: Request) throws -> SyncState {
+        let folder = (path as NSString).deletingLastPathComponent
+        if !folder.isEmpty {
+            try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        }
+        return try SyncState(path: path)
+    }
+
+    static func report(_ context: CommandContext, _ summary: SyncSummary, request: Request, seconds: Double, run: Int) {
+        if context.json {
+            var object: [String: Any] = [
+                "source": request.source.description, "destination": request.destination.description,
+                "copied": summary.copied, "bytes": summary.copiedBytes, "skipped": summary.skipped,
+                "deleted": summary.deleted, "tooOld": summary.tooOld, "dryRun": summary.dryRun,
+                "seconds": (seconds * 1000).rounded() / 1000, "run": run,
+                "failed": summary.failures.map { ["name": $0.name, "error": $0.reason] },
+                "refused": summary.refused.map { ["name": $0.name, "reason": $0.reason] },
+                "unmatchedIncludes": summary.unmatchedIncludes,
+            ]
+            object["temporariesRemoved"] = summary.temporariesRemoved
+            context.printJSON(object)
+            return
+        }
+        for failure in summary.failures { context.standardError("b2kit: failed \(failure.name): \(failure.reason)\n") }
+        for refusal in summary.refused {
+            context.standardError("b2kit: refused \(refusal.name): \(refusal.reason); it was not written\n")
+        }
+        for pattern in summary.unmatchedIncludes {
+            context.standardError(
+                "b2kit: --include '\(pattern)' matched nothing in \(request.source): check the pattern "
+                    + "(it matches names below the source, e.g. '*.csv' or 'logs/**')\n"
+            )
+        }
+        let verb = summary.dryRun ? "would copy" : "copied"
+        let deleted = summary.dryRun ? "would delete" : "deleted"
+        var line =
+            "\(request.source) -> \(request.destination): \(verb) \(summary.copied) (\(ByteCountText(summary.copiedBytes))), "
+            + "\(summary.skipped) unchanged, \(deleted) \(summary.deleted)"
+        if summary.tooOld > 0 { line += ", \(summary.tooOld) older than --modified-since" }
+        if !summary.failures.isEmpty { line += ", \(summary.failures.count) failed" }
+        if !summary.refused.isEmpty { line += ", \(summary.refused.count) refused" }
+        line += String(format: " in %.1f s", seconds)
+        context.say(line)
+    }
+}
+
+/// Set once a signal asks a running sync to stop.
+public final class StopFlag: Sendable {
+    private let flag = Atomic<Bool>(false)
+
+    /// Creates a flag that is not set.
+    public init() {}
+
+    /// Sets the flag.
+    public func set() { flag.store(true, ordering: .relaxed) }
+
+    /// True once set.
+    @Sendable public func isSet() -> Bool { flag.load(ordering: .relaxed) }
+
+    /// Sleeps up to `seconds`, returning early once the flag is set.
+    func sleep(seconds: Double) async throws {
+        let deadline = Date().addingTimeInterval(seconds)
+        while !isSet(), Date() < deadline {
+            try await Task.sleep(for: .milliseconds(min(200, max(1, Int(deadline.timeIntervalSinceNow * 1000)))))
+        }
+    }
+}
+
+/// A byte count for people: 1.5 MB, 312 B.
+struct ByteCountText: CustomStringConvertible {
+    let bytes: Int64
+    init(_ bytes: Int64) { self.bytes = bytes }
+
+    var description: String {
+        let units = ["B", "kB", "MB", "GB", "TB"]
+        var value = Double(bytes)
+        var unit = 0
+        while value >= 1000, unit < units.count - 1 {
+            value /= 1000
+            unit += 1
+        }
+        return unit == 0 ? "\(bytes) B" : String(format: "%.1f %@", value, units[unit])
+    }
+}

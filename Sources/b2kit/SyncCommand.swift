@@ -1,0 +1,119 @@
+import ArgumentParser
+import B2Kit
+import B2KitCLI
+import B2Sync
+import Dispatch
+import Foundation
+
+/// `b2kit sync`.
+struct SyncCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sync",
+        abstract: "Keep a folder and a bucket prefix (or two prefixes) in step: once, on a schedule, or continuously.",
+        discussion: """
+            Rules from --include and --exclude are tried in the order given, and the first that matches a name \
+            decides; with any --include, names no rule matches are skipped. Globs follow rclone: * within a \
+            folder, ** across folders, ?, [a-z], {csv,json}; a leading / anchors at the root of the source.
+            Exit codes: 0 everything synced, 1 runtime failure, 2 usage error, 3 some objects failed or were \
+            refused (listed).
+            """
+    )
+
+    @OptionGroup var options: GlobalOptions
+
+    @Argument(help: "Source: b2://BUCKET/PREFIX or a local folder.")
+    var source: String
+
+    @Argument(help: "Destination: a local folder or b2://BUCKET/PREFIX.")
+    var destination: String
+
+    @Option(name: .long, help: "Sync only names matching this glob (repeatable; order matters, see above).")
+    var include: [String] = []
+
+    @Option(name: .long, help: "Skip names matching this glob (repeatable; order matters, see above).")
+    var exclude: [String] = []
+
+    @Option(name: .customLong("modified-since"), help: "Only objects modified at or after this ISO 8601 date.")
+    var modifiedSince: String?
+
+    @Option(name: .long, help: "one_time (default), scheduled or continuous.")
+    var mode: String = SyncOperation.Mode.oneTime.rawValue
+
+    @Option(name: .long, help: "Seconds between runs for scheduled and continuous modes.")
+    var interval: Double = 60
+
+    @Option(name: .long, help: "How to compare: size-mtime (default) or checksum.")
+    var compare: String = SyncOptions.Comparison.sizeAndTime.rawValue
+
+    @Option(name: .long, help: "Objects transferred at once.")
+    var transfers: Int = 16
+
+    @Flag(name: .long, help: "Delete destination objects the source does not have.")
+    var delete = false
+
+    @Flag(name: .customLong("dry-run"), help: "Print what would change, and change nothing.")
+    var dryRun = false
+
+    @Option(name: .long, help: "Append one JSON line per change to this file.")
+    var events: String?
+
+    @Option(name: .long, help: "The state database (default: .b2kit-sync.db in a destination folder).")
+    var state: String?
+
+    func validate() throws {
+        _ = try request(arguments: [])
+    }
+
+    func run() async throws {
+        let request = try request(arguments: Array(CommandLine.arguments.dropFirst()))
+        let stop = StopFlag()
+        let signals = [SIGINT, SIGTERM].map { number in
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number)
+            source.setEventHandler {
+                if stop.isSet() { Foundation.exit(130) }
+                FileHandle.standardError.write(Data("b2kit: stopping after the transfers in flight\n".utf8))
+                stop.set()
+            }
+            source.resume()
+            return source
+        }
+        defer { signals.forEach { $0.cancel() } }
+        let summary = try await SyncOperation.run(options.makeContext(), request, stop: stop)
+        if !summary.isComplete, !summary.stopped { throw ExitCode(3) }
+    }
+
+    /// The request the arguments describe; `arguments` gives the interleaved order of the rules.
+    private func request(arguments: [String]) throws -> SyncOperation.Request {
+        do {
+            guard let mode = SyncOperation.Mode(rawValue: mode) else {
+                throw B2Error(.usage, "--mode must be one_time, scheduled or continuous, not '\(mode)'")
+            }
+            guard let comparison = SyncOptions.Comparison(rawValue: compare) else {
+                throw B2Error(.usage, "--compare must be size-mtime or checksum, not '\(compare)'")
+            }
+            guard interval > 0 else { throw B2Error(.usage, "--interval must be a positive number of seconds") }
+            guard transfers >= 1 else { throw B2Error(.usage, "--transfers must be at least 1") }
+            var rules = try SyncOperation.rules(fromArguments: arguments)
+            if arguments.isEmpty {
+                rules = try include.map { .include(try Glob($0)) } + exclude.map { .exclude(try Glob($0)) }
+            }
+            let filter = SyncFilter(
+                rules: rules, modifiedSince: try modifiedSince.map(SyncFilter.parseModifiedSince)
+            )
+            return SyncOperation.Request(
+                source: try SyncEndpoint.parse(source),
+                destination: try SyncEndpoint.parse(destination),
+                options: SyncOptions(
+                    filter: filter, comparison: comparison, delete: delete, dryRun: dryRun, transfers: transfers
+                ),
+                mode: mode,
+                interval: interval,
+                eventsPath: events,
+                statePath: state
+            )
+        } catch let error as B2Error {
+            throw ValidationError(error.message)
+        }
+    }
+}
