@@ -9,6 +9,7 @@ let package = Package(
         .library(name: "B2Kit", targets: ["B2Kit"]),
         .library(name: "B2Emulator", targets: ["B2Emulator"]),
         .library(name: "B2Sync", targets: ["B2Sync"]),
+        .library(name: "B2Tables", targets: ["B2Tables"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -57,6 +58,10 @@ let package = Package(
             ]
         ),
         .target(
+            name: "B2Tables",
+            dependencies: ["B2Kit"]
+        ),
+        .target(
             name: "B2KitCLI",
             dependencies: [
                 "B2Kit",
@@ -103,6 +108,10 @@ let package = Package(
             dependencies: [
                 "B2Sync", "B2Kit", "B2Emulator", .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
+        ),
+        .testTarget(
+            name: "B2TablesTests",
+            dependencies: ["B2Tables", "B2Kit"]
         ),
         .testTarget(
             name: "B2EmulatorTests",

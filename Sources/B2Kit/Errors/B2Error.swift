@@ -9,7 +9,7 @@ public struct B2Error: Error, CustomStringConvertible, Sendable {
         private enum Value: String, Hashable, Sendable {
             case usage, configuration, credentialsMissing, badCredentials, expiredCredentials, missingCapability
             case restricted, notFound, alreadyExists, conflict, invalidRequest, rateLimited, serviceUnavailable
-            case server, transport, timeout, integrity, localFile, cancelled
+            case server, transport, timeout, integrity, localFile, cancelled, malformedData
         }
         private let value: Value
         private init(_ value: Value) { self.value = value }
@@ -52,6 +52,8 @@ public struct B2Error: Error, CustomStringConvertible, Sendable {
         public static let localFile = Code(.localFile)
         /// The operation was cancelled.
         public static let cancelled = Code(.cancelled)
+        /// A file's contents do not follow its format (a CSV row with too many fields, a corrupt Parquet file).
+        public static let malformedData = Code(.malformedData)
 
         /// The code's name.
         public var description: String { value.rawValue }

@@ -1,0 +1,155 @@
+import B2Kit
+
+/// pandas' type inference for one CSV column.
+enum CSVInference {
+    static func column(name: String, cells: CellColumn, missing: Set<String>, asDates: Bool) throws -> Column {
+        let count = cells.count
+        var isMissing = [Bool](repeating: false, count: count)
+        var missingCount = 0
+        let longest = missing.map(\.utf8.count).max() ?? 0
+        for row in 0..<count {
+            let cell = cells[row]
+            if cell.count <= longest, missing.contains(String(decoding: cell, as: UTF8.self)) {
+                isMissing[row] = true
+                missingCount += 1
+            }
+        }
+        if asDates {
+            return try timestamps(name: name, cells: cells, isMissing: isMissing)
+        }
+        if missingCount == count {
+            // pandas reads an all-missing column as float64 NaN.
+            var builder = ColumnBuilder(name: name, type: .double, capacity: count)
+            for _ in 0..<count { builder.appendNull() }
+            return builder.build()
+        }
+        if let integers = integers(cells, isMissing: isMissing) {
+            if missingCount == 0 {
+                return try Column(name: name, type: .int64, storage: .integers(integers))
+            }
+            var builder = ColumnBuilder(name: name, type: .double, capacity: count)
+            for row in 0..<count {
+                if isMissing[row] { builder.appendNull() } else { builder.append(Double(integers[row])) }
+            }
+            return builder.build()
+        }
+        if let column = doubles(name: name, cells, isMissing: isMissing) { return column }
+        if missingCount == 0, let booleans = booleans(cells) {
+            return try Column(name: name, type: .bool, storage: .booleans(booleans))
+        }
+        var builder = ColumnBuilder(name: name, type: .string, capacity: count)
+        for row in 0..<count {
+            if isMissing[row] { builder.appendNull() } else { builder.append(bytes: cells[row]) }
+        }
+        return builder.build()
+    }
+
+    /// Every non-missing cell as an Int64, or nil when one is not an integer (or does not fit).
+    static func integers(_ cells: CellColumn, isMissing: [Bool]) -> [Int64]? {
+        var values = [Int64](repeating: 0, count: cells.count)
+        for row in 0..<cells.count where !isMissing[row] {
+            guard let value = parseInteger(cells[row]) else { return nil }
+            values[row] = value
+        }
+        return values
+    }
+
+    static func parseInteger(_ cell: ArraySlice<UInt8>) -> Int64? {
+        var bytes = cell.drop { $0 == UInt8(ascii: " ") }
+        while bytes.last == UInt8(ascii: " ") { bytes = bytes.dropLast() }
+        var negative = false
+        if let sign = bytes.first, sign == UInt8(ascii: "-") || sign == UInt8(ascii: "+") {
+            negative = sign == UInt8(ascii: "-")
+            bytes = bytes.dropFirst()
+        }
+        guard !bytes.isEmpty, bytes.count <= 19 else { return nil }
+        var magnitude: UInt64 = 0
+        for byte in bytes {
+            guard byte >= 48, byte <= 57 else { return nil }
+            magnitude = magnitude * 10 + UInt64(byte - 48)
+        }
+        if negative { return magnitude <= UInt64(Int64.max) + 1 ? Int64(truncatingIfNeeded: 0 &- magnitude) : nil }
+        return magnitude <= UInt64(Int64.max) ? Int64(magnitude) : nil
+    }
+
+    /// Every non-missing cell as a Double, or nil when one is not a number.
+    static func doubles(name: String, _ cells: CellColumn, isMissing: [Bool]) -> Column? {
+        var builder = ColumnBuilder(name: name, type: .double, capacity: cells.count)
+        for row in 0..<cells.count {
+            if isMissing[row] {
+                builder.appendNull()
+                continue
+            }
+            guard let value = parseDouble(cells[row]) else { return nil }
+            builder.append(value)
+        }
+        return builder.build()
+    }
+
+    static func parseDouble(_ cell: ArraySlice<UInt8>) -> Double? {
+        // Hexadecimal floats are Swift's, not pandas'.
+        guard !cell.isEmpty, !cell.contains(UInt8(ascii: "x")), !cell.contains(UInt8(ascii: "X")) else { return nil }
+        let text = String(decoding: cell, as: UTF8.self).trimmingSpaces()
+        return Double(text)
+    }
+
+    /// Every cell as a pandas boolean spelling, or nil.
+    static func booleans(_ cells: CellColumn) -> [Bool]? {
+        var values = [Bool](repeating: false, count: cells.count)
+        for row in 0..<cells.count {
+            switch String(decoding: cells[row], as: UTF8.self) {
+            case "True", "TRUE", "true": values[row] = true
+            case "False", "FALSE", "false": values[row] = false
+            default: return nil
+            }
+        }
+        return values
+    }
+
+    /// A column asked for as dates: ISO 8601 dates or date-times, as nanosecond timestamps (UTC when the texts
+    /// carry `Z` or an offset, naive otherwise), as pandas' `parse_dates` gives.
+    static func timestamps(name: String, cells: CellColumn, isMissing: [Bool]) throws -> Column {
+        var parsed: [(ticks: Int64, zoned: Bool)?] = []
+        parsed.reserveCapacity(cells.count)
+        var zoned: Bool?
+        for row in 0..<cells.count {
+            if isMissing[row] {
+                parsed.append(nil)
+                continue
+            }
+            let text = String(decoding: cells[row], as: UTF8.self)
+            guard let value = ISOTimestamp.parse(text) else {
+                throw B2Error(
+                    .malformedData,
+                    "Column \(name) row \(row): '\(text)' is not an ISO 8601 date or date-time (2024-05-01, "
+                        + "2024-05-01 12:00:00, 2024-05-01T12:00:00Z)"
+                )
+            }
+            if let known = zoned, known != value.zoned {
+                throw B2Error(
+                    .malformedData,
+                    "Column \(name) mixes times with and without a zone: give every value a zone, or none"
+                )
+            }
+            zoned = value.zoned
+            parsed.append(value)
+        }
+        var builder = ColumnBuilder(
+            name: name, type: .timestamp(.nanoseconds, timeZone: zoned == true ? "UTC" : nil), capacity: cells.count
+        )
+        for value in parsed {
+            if let value { builder.append(value.ticks) } else { builder.appendNull() }
+        }
+        return builder.build()
+    }
+}
+
+extension String {
+    /// Without leading and trailing ASCII spaces.
+    func trimmingSpaces() -> String {
+        var view = Substring(self)
+        while view.first == " " { view = view.dropFirst() }
+        while view.last == " " { view = view.dropLast() }
+        return String(view)
+    }
+}
