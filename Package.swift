@@ -59,13 +59,14 @@ let package = Package(
         ),
         .target(
             name: "B2Tables",
-            dependencies: ["B2Kit"]
+            dependencies: ["B2Kit", .product(name: "NIOCore", package: "swift-nio")]
         ),
         .target(
             name: "B2KitCLI",
             dependencies: [
                 "B2Kit",
                 "B2Sync",
+                "B2Tables",
                 "B2Emulator",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -78,6 +79,7 @@ let package = Package(
                 "B2Emulator",
                 "B2Kit",
                 "B2Sync",
+                "B2Tables",
                 "B2KitCLI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -111,7 +113,9 @@ let package = Package(
         ),
         .testTarget(
             name: "B2TablesTests",
-            dependencies: ["B2Tables", "B2Kit"]
+            dependencies: [
+                "B2Tables", "B2Kit", "B2Emulator", .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
         ),
         .testTarget(
             name: "B2EmulatorTests",

@@ -13,7 +13,7 @@ struct B2KitCommand: AsyncParsableCommand {
         subcommands: [
             ServeCommand.self, AccountCommand.self, ListCommand.self, MakeBucketCommand.self, RemoveBucketCommand.self,
             CopyCommand.self, CatCommand.self, RemoveCommand.self, URLCommand.self, SyncCommand.self,
-            CatalogCommand.self, DemoCommand.self,
+            CatalogCommand.self, DemoCommand.self, TableCommand.self,
         ]
     )
 
@@ -23,6 +23,8 @@ struct B2KitCommand: AsyncParsableCommand {
         // handler and back, instead of hopping between pools (measured: several times the small-request rate).
         // Handlers therefore never block for long: file I/O goes to NIO's thread pool.
         _ = NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
+        // A closed pipe (`b2kit ls | head`) shows up as EPIPE from write, and the command ends quietly with 0.
+        signal(SIGPIPE, SIG_IGN)
         do {
             var command = try parseAsRoot(globalOptionsAfterSubcommand(Array(CommandLine.arguments.dropFirst())))
             if var asyncCommand = command as? any AsyncParsableCommand {
@@ -54,11 +56,17 @@ struct B2KitCommand: AsyncParsableCommand {
 }
 
 /// Lets global options come before the subcommand too (`b2kit -v ls b2://bucket`): options given before the first
-/// subcommand name are moved after it, where the subcommand's option group parses them.
+/// subcommand name are moved after it (after the nested one for `table show`), where the subcommand's option group
+/// parses them.
 func globalOptionsAfterSubcommand(_ arguments: [String]) -> [String] {
-    let names = Set(B2KitCommand.configuration.subcommands.map { $0.configuration.commandName ?? "" })
+    let commands = B2KitCommand.configuration.subcommands
+    let names = Set(commands.map { $0.configuration.commandName ?? "" })
     guard let index = arguments.firstIndex(where: { names.contains($0) }), index > 0,
         arguments[0].hasPrefix("-")
     else { return arguments }
-    return [arguments[index]] + arguments[..<index] + arguments[(index + 1)...]
+    var end = index + 1
+    let command = commands.first { $0.configuration.commandName == arguments[index] }
+    let nested = Set((command?.configuration.subcommands ?? []).map { $0.configuration.commandName ?? "" })
+    if end < arguments.count, nested.contains(arguments[end]) { end += 1 }
+    return Array(arguments[index..<end]) + arguments[..<index] + arguments[end...]
 }

@@ -43,7 +43,7 @@ struct GlobalOptions: ParsableArguments {
             return handler
         }
         return CommandContext(
-            standardOutput: { FileHandle.standardOutput.write(Data($0.utf8)) },
+            standardOutput: writeTextToStandardOutput,
             standardOutputBytes: writeToStandardOutput,
             standardError: { FileHandle.standardError.write(Data($0.utf8)) },
             isTerminal: isatty(STDERR_FILENO) == 1,
@@ -95,5 +95,18 @@ func writeToStandardOutput(_ buffer: ByteBuffer) throws {
             }
             offset += written
         }
+    }
+}
+
+/// Writes text to standard output; when the reader has gone (`b2kit ls | head`), exits quietly, as `ls` does.
+@Sendable
+func writeTextToStandardOutput(_ text: String) {
+    do {
+        try writeToStandardOutput(ByteBuffer(string: text))
+    } catch is OutputClosed {
+        Foundation.exit(0)
+    } catch {
+        FileHandle.standardError.write(Data("b2kit: \(error)\n".utf8))
+        Foundation.exit(1)
     }
 }
