@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "B2Emulator", targets: ["B2Emulator"]),
         .library(name: "B2Sync", targets: ["B2Sync"]),
         .library(name: "B2Tables", targets: ["B2Tables"]),
+        .library(name: "Parquet", targets: ["Parquet"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -57,6 +58,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        .target(name: "Parquet"),
         .target(
             name: "B2Tables",
             dependencies: ["B2Kit", .product(name: "NIOCore", package: "swift-nio")]
@@ -110,6 +112,10 @@ let package = Package(
             dependencies: [
                 "B2Sync", "B2Kit", "B2Emulator", .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
+        ),
+        .testTarget(
+            name: "ParquetTests",
+            dependencies: ["Parquet"]
         ),
         .testTarget(
             name: "B2TablesTests",
