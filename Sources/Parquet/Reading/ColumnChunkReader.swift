@@ -1,0 +1,180 @@
+/// Reads one column chunk of a flat schema: dictionary and data pages (v1 and v2), definition levels, and the
+/// PLAIN and dictionary encodings, uncompressed or Snappy-compressed.
+struct ColumnChunkReader {
+    let file: [UInt8]
+    let element: SchemaElement
+    let chunk: ColumnChunkMetaData
+
+    func read(into accumulator: inout ValueAccumulator) throws {
+        let optional = element.repetition == .optional
+        var position = Int(chunk.dataPageOffset)
+        if let dictionaryOffset = chunk.dictionaryPageOffset, dictionaryOffset > 0,
+            dictionaryOffset < chunk.dataPageOffset
+        {
+            position = Int(dictionaryOffset)
+        }
+        let end = position + Int(chunk.compressedSize)
+        guard position >= 4, end <= file.count - 8, chunk.compressedSize >= 0 else {
+            throw ParquetError.corrupt("Column \(element.name)'s pages lie outside the file")
+        }
+        var dictionary: ColumnValues?
+        var rowsRead: Int64 = 0
+        while rowsRead < chunk.valueCount, position < end {
+            let (header, start) = try PageHeader.read(file, at: position)
+            let stop = start + Int(header.compressedSize)
+            guard stop <= end else { throw ParquetError.corrupt("A page of \(element.name) runs past its chunk") }
+            position = stop
+            let page = file[start..<stop]
+            switch header.kind {
+            case .dictionary:
+                let data = try decompress(page, size: Int(header.uncompressedSize))
+                dictionary = try PlainDecoder.decode(
+                    data[...], type: chunk.type, count: Int(header.valueCount), typeLength: typeLength
+                )
+            case .data:
+                let data = try decompress(page, size: Int(header.uncompressedSize))[...]
+                var values = data
+                var present: [Bool]?
+                if optional {
+                    guard data.count >= 4 else { throw ParquetError.corrupt("A page of \(element.name) is too short") }
+                    let length =
+                        Int(data[data.startIndex]) | Int(data[data.startIndex + 1]) << 8
+                        | Int(data[data.startIndex + 2]) << 16 | Int(data[data.startIndex + 3]) << 24
+                    let levelsStart = data.startIndex + 4
+                    guard length >= 0, length <= data.count - 4 else {
+                        throw ParquetError.corrupt("Definition levels of \(element.name) run past their page")
+                    }
+                    var levels = RLEHybridDecoder(data[levelsStart..<levelsStart + length], bitWidth: 1)
+                    present = try levels.read(Int(header.valueCount)).map { $0 == 1 }
+                    values = data[(levelsStart + length)...]
+                }
+                try appendValues(values, header: header, present: present, dictionary: dictionary, to: &accumulator)
+            case .dataV2:
+                let levelsLength = Int(header.definitionLevelsLength) + Int(header.repetitionLevelsLength)
+                guard levelsLength >= 0, levelsLength <= page.count else {
+                    throw ParquetError.corrupt("Levels of a v2 page of \(element.name) run past the page")
+                }
+                var present: [Bool]?
+                if optional {
+                    let levelsStart = page.startIndex + Int(header.repetitionLevelsLength)
+                    var levels = RLEHybridDecoder(
+                        page[levelsStart..<levelsStart + Int(header.definitionLevelsLength)], bitWidth: 1
+                    )
+                    present = try levels.read(Int(header.valueCount)).map { $0 == 1 }
+                }
+                let body = page[(page.startIndex + levelsLength)...]
+                let values =
+                    header.isCompressed
+                    ? try decompress(body, size: Int(header.uncompressedSize) - levelsLength)[...] : body
+                try appendValues(values, header: header, present: present, dictionary: dictionary, to: &accumulator)
+            default:
+                continue
+            }
+            if header.kind == .data || header.kind == .dataV2 { rowsRead += Int64(header.valueCount) }
+        }
+        guard rowsRead == chunk.valueCount else {
+            throw ParquetError.corrupt(
+                "Column \(element.name) holds \(rowsRead) values where \(chunk.valueCount) were promised")
+        }
+    }
+
+    private var typeLength: Int { Int(element.typeLength ?? 0) }
+
+    private func appendValues(
+        _ data: ArraySlice<UInt8>,
+        header: PageHeader,
+        present: [Bool]?,
+        dictionary: ColumnValues?,
+        to accumulator: inout ValueAccumulator
+    ) throws {
+        let count = present?.reduce(0) { $0 + ($1 ? 1 : 0) } ?? Int(header.valueCount)
+        let decoded: ColumnValues
+        switch header.encoding {
+        case 0:
+            decoded = try PlainDecoder.decode(data, type: chunk.type, count: count, typeLength: typeLength)
+        case 2, 8:
+            guard let dictionary else {
+                throw ParquetError.corrupt("Column \(element.name) uses a dictionary it never defines")
+            }
+            guard let width = data.first else { throw ParquetError.corrupt("An empty dictionary-encoded page") }
+            var indices = RLEHybridDecoder(data.dropFirst(), bitWidth: Int(width))
+            decoded = try Self.lookUp(try indices.read(count), in: dictionary)
+        case 3 where chunk.type == .boolean:
+            guard data.count >= 4 else { throw ParquetError.corrupt("An RLE boolean page is too short") }
+            var bits = RLEHybridDecoder(data.dropFirst(4), bitWidth: 1)
+            decoded = .booleans(try bits.read(count).map { $0 == 1 })
+        default:
+            throw ParquetError.unsupported(
+                "Column \(element.name) uses encoding \(header.encoding), which this reader does not decode yet"
+            )
+        }
+        try accumulator.append(decoded, present: present)
+    }
+
+    static func lookUp(_ indices: [UInt64], in dictionary: ColumnValues) throws -> ColumnValues {
+        let size = dictionary.count
+        guard indices.allSatisfy({ $0 < UInt64(size) }) else {
+            throw ParquetError.corrupt("A dictionary index is past the dictionary's \(size) entries")
+        }
+        switch dictionary {
+        case .booleans(let values): return .booleans(indices.map { values[Int($0)] })
+        case .int32s(let values): return .int32s(indices.map { values[Int($0)] })
+        case .int64s(let values): return .int64s(indices.map { values[Int($0)] })
+        case .int96s(let values): return .int96s(indices.map { values[Int($0)] })
+        case .floats(let values): return .floats(indices.map { values[Int($0)] })
+        case .doubles(let values): return .doubles(indices.map { values[Int($0)] })
+        case .byteArrays(let offsets, let bytes):
+            var newOffsets = [0]
+            var newBytes: [UInt8] = []
+            for index in indices {
+                newBytes.append(contentsOf: bytes[offsets[Int(index)]..<offsets[Int(index) + 1]])
+                newOffsets.append(newBytes.count)
+            }
+            return .byteArrays(offsets: newOffsets, bytes: newBytes)
+        case .fixed(let width, let bytes):
+            var out: [UInt8] = []
+            for index in indices { out.append(contentsOf: bytes[(Int(index) * width)..<((Int(index) + 1) * width)]) }
+            return .fixed(width: width, bytes: out)
+        }
+    }
+
+    private func decompress(_ page: ArraySlice<UInt8>, size: Int) throws -> [UInt8] {
+        let output: [UInt8]
+        switch chunk.codec {
+        case .uncompressed: output = Array(page)
+        case .snappy: output = try Snappy.decompress(page)
+        default:
+            throw ParquetError.unsupported(
+                "Column \(element.name) is compressed with \(chunk.codec), which this reader does not decode yet"
+            )
+        }
+        guard output.count == size else {
+            throw ParquetError.corrupt("A page of \(element.name) is \(output.count) bytes where \(size) were promised")
+        }
+        return output
+    }
+}
+
+extension ParquetFile {
+    /// Reads every column of a flat file, all row groups in order.
+    /// - Throws: `ParquetError` for nested schemas, unsupported encodings or codecs, and corrupt pages.
+    public func readColumns() throws -> [ParquetColumn] {
+        let leaves = try metadata.flatColumns()
+        return try leaves.enumerated().map { index, element in
+            guard let type = element.type else {
+                throw ParquetError.corrupt("Column \(element.name) has no physical type")
+            }
+            var accumulator = ValueAccumulator(type: type, typeLength: Int(element.typeLength ?? 0))
+            for group in metadata.rowGroups {
+                guard index < group.columns.count else {
+                    throw ParquetError.corrupt("A row group lacks column \(element.name)")
+                }
+                try ColumnChunkReader(file: bytes, element: element, chunk: group.columns[index])
+                    .read(into: &accumulator)
+            }
+            return ParquetColumn(
+                element: element, values: accumulator.finish(), valid: accumulator.anyNull ? accumulator.valid : nil
+            )
+        }
+    }
+}
