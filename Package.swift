@@ -61,7 +61,7 @@ let package = Package(
         .target(name: "Parquet"),
         .target(
             name: "B2Tables",
-            dependencies: ["B2Kit", .product(name: "NIOCore", package: "swift-nio")]
+            dependencies: ["B2Kit", "Parquet", .product(name: "NIOCore", package: "swift-nio")]
         ),
         .target(
             name: "B2KitCLI",

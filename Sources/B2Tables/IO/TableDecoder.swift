@@ -1,7 +1,7 @@
 import B2Kit
 
 /// Decodes a table from bytes arriving in chunks, stopping as soon as a row limit is met where the format allows
-/// (CSV and JSON Lines); JSON documents are decoded at the end.
+/// (CSV and JSON Lines); JSON documents and Parquet files (whose footer comes last) are decoded at the end.
 public struct TableDecoder: Sendable {
     /// How to read.
     public struct Options: Sendable {
@@ -38,7 +38,6 @@ public struct TableDecoder: Sendable {
     private var lineRows = 0
 
     /// Creates a decoder.
-    /// - Throws: `B2Error` `.usage` for Parquet, which this build reads through the Parquet codec only.
     public init(options: Options) throws {
         self.options = options
         switch options.format {
@@ -46,10 +45,8 @@ public struct TableDecoder: Sendable {
             csv = CSVReader(
                 options: .init(delimiter: options.delimiter, parseDates: options.parseDates, limit: options.limit)
             )
-        case .json, .jsonLines:
+        case .json, .jsonLines, .parquet:
             break
-        case .parquet:
-            throw B2Error(.usage, "Parquet tables are not readable yet in this build: use CSV or JSON for now")
         }
     }
 
@@ -75,6 +72,7 @@ public struct TableDecoder: Sendable {
     /// The table.
     public mutating func finish() throws -> Table {
         if csv != nil { return try csv!.finish() }
+        if options.format == .parquet { return try Table(parquet: buffered, limit: options.limit) }
         return try JSONTableReader.read(
             buffered, layout: options.format == .jsonLines ? .lines : .auto, recordsPath: options.recordsPath,
             limit: options.limit

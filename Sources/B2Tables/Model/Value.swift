@@ -24,10 +24,26 @@ public enum Value: Sendable, Hashable, CustomStringConvertible {
         case .double(let value): String(value)
         case .bool(let value): value ? "True" : "False"
         case .string(let value): value
-        case .binary(let bytes): bytes.map { String($0, radix: 16) }.joined()
+        case .binary(let bytes): Self.bytesLiteral(bytes)
         case .date(let days): String(days)
         case .timestamp(let ticks): String(ticks)
         case .decimal(let unscaled): String(unscaled)
         }
+    }
+
+    /// Bytes as Python shows them: `b'03/01/09'`, with `\xNN` for bytes that are not printable ASCII.
+    static func bytesLiteral(_ bytes: [UInt8]) -> String {
+        var text = "b'"
+        for byte in bytes {
+            switch byte {
+            case UInt8(ascii: "'"): text += "\\'"
+            case UInt8(ascii: "\\"): text += "\\\\"
+            case 0x20..<0x7F: text.append(Character(Unicode.Scalar(byte)))
+            default:
+                let hex = String(byte, radix: 16)
+                text += "\\x" + (hex.count == 1 ? "0" + hex : hex)
+            }
+        }
+        return text + "'"
     }
 }
