@@ -92,4 +92,27 @@ public struct Column: Sendable, Hashable {
         // The parts of a valid column stay valid when cut.
         return Column(unchecked: name, type: type, storage: storage, validity: validity)
     }
+
+    /// Equal when name, type, nulls and the values of non-null rows match (what a null row's slot holds does not
+    /// matter).
+    public static func == (lhs: Column, rhs: Column) -> Bool {
+        guard lhs.name == rhs.name, lhs.type == rhs.type, lhs.count == rhs.count, lhs.validity == rhs.validity else {
+            return false
+        }
+        if lhs.validity == nil { return lhs.storage == rhs.storage }
+        return (0..<lhs.count).allSatisfy { row in
+            if lhs.isNull(row) { return true }
+            if case .double(let left)? = lhs[row], case .double(let right)? = rhs[row] {
+                return left == right || (left.isNaN && right.isNaN)
+            }
+            return lhs[row] == rhs[row]
+        }
+    }
+
+    /// Hashes what equality compares first.
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(name)
+        hasher.combine(type)
+        hasher.combine(count)
+    }
 }

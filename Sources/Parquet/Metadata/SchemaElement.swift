@@ -19,6 +19,11 @@ public struct SchemaElement: Sendable, Hashable {
     /// The logical annotation, from the new field or else derived from the converted type.
     public var logicalType: LogicalType?
 
+    /// Creates an element with a name and nothing else set.
+    public init(name: String) {
+        self.name = name
+    }
+
     static func read(_ reader: inout CompactReader) throws -> SchemaElement {
         var element = SchemaElement(name: "")
         var hasLogical = false
