@@ -8,6 +8,7 @@ let package = Package(
         .executable(name: "b2kit", targets: ["b2kit"]),
         .library(name: "B2Kit", targets: ["B2Kit"]),
         .library(name: "B2Emulator", targets: ["B2Emulator"]),
+        .library(name: "B2SigV4", targets: ["B2SigV4"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -22,6 +23,12 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
+        .target(
+            name: "B2SigV4",
+            dependencies: [
+                .product(name: "Crypto", package: "swift-crypto")
+            ]
+        ),
         .target(
             name: "B2Kit",
             dependencies: [
@@ -84,6 +91,11 @@ let package = Package(
                 "B2Emulator",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
+        ),
+        .testTarget(
+            name: "B2SigV4Tests",
+            dependencies: ["B2SigV4"],
+            resources: [.copy("Resources/botocore-vectors.json")]
         ),
         .testTarget(
             name: "B2EmulatorTests",
