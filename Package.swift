@@ -32,6 +32,7 @@ let package = Package(
         .target(
             name: "B2Kit",
             dependencies: [
+                "B2SigV4",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
@@ -79,8 +80,10 @@ let package = Package(
             name: "B2KitTests",
             dependencies: [
                 "B2Kit",
+                "B2SigV4",
                 "B2Emulator",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
         .testTarget(
