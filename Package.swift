@@ -58,6 +58,7 @@ let package = Package(
             name: "B2KitCLI",
             dependencies: [
                 "B2Kit",
+                "B2SigV4",
                 "B2Emulator",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -76,20 +77,31 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
+        .target(
+            name: "MotoSupport",
+            dependencies: [
+                "B2Kit",
+                "B2SigV4",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            path: "Tests/MotoSupport"
+        ),
         .testTarget(
             name: "B2KitTests",
             dependencies: [
                 "B2Kit",
                 "B2SigV4",
                 "B2Emulator",
+                "MotoSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
-                .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
         .testTarget(
             name: "B2KitCLITests",
             dependencies: [
                 "B2KitCLI",
+                "MotoSupport",
                 "B2Kit",
                 "B2Emulator",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),

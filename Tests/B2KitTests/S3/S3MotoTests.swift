@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import B2SigV4
 import Foundation
+import MotoSupport
 import NIOCore
 import Synchronization
 import Testing

@@ -1,11 +1,9 @@
 import AsyncHTTPClient
+import B2Kit
 import B2SigV4
 import Foundation
 import NIOCore
 import NIOPosix
-import Testing
-
-@testable import B2Kit
 
 /// moto's S3 server (`python3 -m moto.server`) started on a free port with signature checking on: the first three
 /// calls (IAM CreateUser, CreateAccessKey, PutUserPolicy with an allow-all policy) are the only unauthenticated
@@ -13,15 +11,17 @@ import Testing
 ///
 /// moto is a Python package (`pip install moto[server]`, done by scripts/install-peers). Without it these tests are
 /// skipped, unless the `CI` environment variable is set: then they run and fail, saying how to install it.
-struct MotoServer: Sendable {
-    let endpoint: String
-    let credentials: SigV4Credentials
-    let logPath: String
+/// Shared by B2KitTests (the S3 client) and B2KitCLITests (the s3:// commands).
+public struct MotoServer: Sendable {
+    /// The server's base URL, `http://127.0.0.1:PORT`.
+    public let endpoint: String
+    /// The key moto's IAM created, allowed everything.
+    public let credentials: SigV4Credentials
 
     static let python = ProcessInfo.processInfo.environment["PYTHON"] ?? "python3"
 
     /// Whether the tests should run: moto importable, or CI set (then a missing moto is a failure, not a skip).
-    static let shouldRun: Bool = ProcessInfo.processInfo.environment["CI"] != nil || isInstalled
+    public static let shouldRun: Bool = ProcessInfo.processInfo.environment["CI"] != nil || isInstalled
 
     static var isInstalled: Bool {
         let process = Process()
@@ -35,12 +35,13 @@ struct MotoServer: Sendable {
     }
 
     /// Starts moto, creates the IAM user, key and policy, runs `body`, and stops moto.
-    static func run<Value: Sendable>(_ body: (MotoServer) async throws -> Value) async throws -> Value {
+    /// - Throws: ``B2Error`` saying how to install moto when it is missing.
+    public static func run<Value: Sendable>(_ body: (MotoServer) async throws -> Value) async throws -> Value {
         guard isInstalled else {
-            let message: Comment =
-                "moto is not installed for \(python): run scripts/install-peers (pip install 'moto[server]'), or unset CI to skip the moto tests"
-            Issue.record(message)
-            throw CancellationError()
+            throw B2Error(
+                .configuration,
+                "moto is not installed for \(python): run scripts/install-peers (pip install 'moto[server]'), "
+                    + "or unset CI to skip the moto tests")
         }
         let port = try await freePort()
         let log = FileManager.default.temporaryDirectory.appendingPathComponent("moto-\(port).log").path
@@ -65,11 +66,11 @@ struct MotoServer: Sendable {
         let endpoint = "http://127.0.0.1:\(port)"
         try await waitUntilServing(endpoint, process: process, log: log)
         let credentials = try await bootstrapIAM(endpoint)
-        return try await body(MotoServer(endpoint: endpoint, credentials: credentials, logPath: log))
+        return try await body(MotoServer(endpoint: endpoint, credentials: credentials))
     }
 
     /// An S3 client for this server with instant retries.
-    func client(region: String = "us-west-004", secret: String? = nil, keyId: String? = nil) throws -> S3Client {
+    public func client(region: String = "us-west-004", secret: String? = nil, keyId: String? = nil) throws -> S3Client {
         try S3Client(
             endpoint: endpoint, region: region,
             credentials: SigV4Credentials(
@@ -112,14 +113,14 @@ struct MotoServer: Sendable {
         _ = try await iam(
             endpoint,
             ["Action": "PutUserPolicy", "UserName": "b2kit", "PolicyName": "allow-all", "PolicyDocument": policy])
-        guard let access = key.child("CreateAccessKeyResult")?.child("AccessKey"),
-            let id = access.text("AccessKeyId"), let secret = access.text("SecretAccessKey")
-        else { throw B2Error(.server, "moto's CreateAccessKey answer had no key") }
+        guard let id = element("AccessKeyId", in: key), let secret = element("SecretAccessKey", in: key) else {
+            throw B2Error(.server, "moto's CreateAccessKey answer had no key")
+        }
         return SigV4Credentials(accessKeyId: id, secretAccessKey: secret)
     }
 
     /// One IAM query-API call, signed with a throw-away key (moto does not check these first calls).
-    private static func iam(_ endpoint: String, _ parameters: [String: String]) async throws -> S3XMLElement {
+    private static func iam(_ endpoint: String, _ parameters: [String: String]) async throws -> String {
         let form = (parameters.merging(["Version": "2010-05-08"]) { $1 })
             .sorted { $0.key < $1.key }
             .map { "\(SigV4PercentEncoding.encode($0.key))=\(SigV4PercentEncoding.encode($0.value))" }
@@ -140,12 +141,20 @@ struct MotoServer: Sendable {
         request.body = .bytes(ByteBuffer(string: form))
         let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
         let body = try await response.body.collect(upTo: 1 << 20)
-        guard response.status.code == 200, let document = S3XMLElement.parse(body.readableBytesView) else {
+        guard response.status.code == 200 else {
             throw B2Error(
                 .server,
                 "moto IAM \(parameters["Action"] ?? "") failed: HTTP \(response.status.code) "
                     + String(buffer: body))
         }
-        return document
+        return String(buffer: body)
+    }
+
+    /// The text of the first `<name>` element (IAM answers are flat enough for this).
+    private static func element(_ name: String, in xml: String) -> String? {
+        guard let start = xml.range(of: "<\(name)>"),
+            let end = xml.range(of: "</\(name)>", range: start.upperBound..<xml.endIndex)
+        else { return nil }
+        return String(xml[start.upperBound..<end.lowerBound])
     }
 }
