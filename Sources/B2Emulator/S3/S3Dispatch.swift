@@ -36,6 +36,10 @@ struct S3Dispatch: RouterMiddleware {
         }
         response.headers[S3Headers.requestId] = requestId
         response.headers[S3Headers.id2] = requestId
+        if response.status.code >= 400, request.hasBody {
+            // The body may be unread: closing the connection keeps its bytes from being parsed as the next request.
+            response.headers[.connection] = "close"
+        }
         return response
     }
 
@@ -73,6 +77,14 @@ struct S3Dispatch: RouterMiddleware {
         }
         let token = AuthToken(keyId: key.applicationKeyId, scope: .account, expiresAt: Int64.max)
         return Principal(key: key, token: token)
+    }
+}
+
+extension Request {
+    /// True when the request announces a body (a length above zero or chunked transfer).
+    fileprivate var hasBody: Bool {
+        if let length = headers[.contentLength] { return length != "0" }
+        return headers[.transferEncoding] != nil
     }
 }
 
