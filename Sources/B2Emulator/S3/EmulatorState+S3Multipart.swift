@@ -173,14 +173,14 @@ extension EmulatorState {
             try PartRecord.filter(PartRecord.Columns.fileId == upload.fileId).order(PartRecord.Columns.partNumber)
                 .fetchAll(db)
         }
+        for index in listed.indices.dropFirst() where listed[index].number <= listed[index - 1].number {
+            throw S3Error(
+                .badRequest, "InvalidPartOrder",
+                "The list of parts was not in ascending order: part \(listed[index].number) follows "
+                    + "\(listed[index - 1].number)")
+        }
         var md5s: [UInt8] = []
         for (index, entry) in listed.enumerated() {
-            if index > 0, entry.number <= listed[index - 1].number {
-                throw S3Error(
-                    .badRequest, "InvalidPartOrder",
-                    "The list of parts was not in ascending order: part \(entry.number) follows "
-                        + "\(listed[index - 1].number)")
-            }
             guard index < parts.count, parts[index].partNumber == entry.number, entry.number == Int64(index + 1),
                 parts[index].contentMd5 == entry.eTag.lowercased()
             else {

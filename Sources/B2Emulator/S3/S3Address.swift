@@ -51,10 +51,11 @@ struct S3Address: Equatable, Sendable {
         }
     }
 
-    /// True when a request belongs to the S3 API rather than the native one: a virtual-host-style host, or a path
-    /// outside `/b2api/` and `/file/` (bucket names have at least 6 characters, so neither can be a bucket).
-    static func isS3(authority: String?, rawPath: String) -> Bool {
+    /// True when a request belongs to the S3 API rather than the native one: a virtual-host-style host, or an
+    /// AWS-signed request (header or presigned query) to a path outside `/b2api/` and `/file/` (bucket names have
+    /// at least 6 characters, so neither can be a bucket). Unsigned requests elsewhere get the native 404.
+    static func isS3(authority: String?, rawPath: String, isAWSSigned: Bool) -> Bool {
         if virtualHostBucket(authority: authority) != nil { return true }
-        return !(rawPath.hasPrefix("/b2api/") || rawPath.hasPrefix("/file/"))
+        return isAWSSigned && !(rawPath.hasPrefix("/b2api/") || rawPath.hasPrefix("/file/"))
     }
 }

@@ -16,10 +16,14 @@ struct S3Dispatch: RouterMiddleware {
         next: (Request, EmulatorRequestContext) async throws -> Response
     ) async throws -> Response {
         let rawPath = request.uri.path
-        guard S3Address.isS3(authority: request.head.authority, rawPath: rawPath) else {
+        guard S3Address.isS3(authority: request.head.authority, rawPath: rawPath, isAWSSigned: request.isAWSSigned)
+        else {
             return try await next(request, context)
         }
         let requestId = Identifiers.hex(bytes: 8).uppercased()
+        var request = request
+        let drain = request.hasBody ? S3RequestBodyDrain(request.body) : nil
+        if let drain { request.body = drain.requestBody }
         var response: Response
         do {
             response = try await serve(request, requestId: requestId)
@@ -36,8 +40,9 @@ struct S3Dispatch: RouterMiddleware {
         }
         response.headers[S3Headers.requestId] = requestId
         response.headers[S3Headers.id2] = requestId
-        if response.status.code >= 400, request.hasBody {
-            // The body may be unread: closing the connection keeps its bytes from being parsed as the next request.
+        if response.status.code >= 400, let drain, await !drain.discardRest(limit: 8 << 20) {
+            // What is left of the body cannot be read past: close the connection rather than let its bytes be
+            // parsed as the next request.
             response.headers[.connection] = "close"
         }
         return response
@@ -81,6 +86,14 @@ struct S3Dispatch: RouterMiddleware {
 }
 
 extension Request {
+    /// True when the request carries AWS authentication: an `AWS4-HMAC-SHA256` (or SigV2 `AWS `) Authorization
+    /// header, or presigned `X-Amz-*` query parameters.
+    fileprivate var isAWSSigned: Bool {
+        if let header = headers[.authorization] { return header.hasPrefix("AWS4-") || header.hasPrefix("AWS ") }
+        let query = uri.query ?? ""
+        return query.contains("X-Amz-Credential=") || query.contains("X-Amz-Signature=")
+    }
+
     /// True when the request announces a body (a length above zero or chunked transfer).
     fileprivate var hasBody: Bool {
         if let length = headers[.contentLength] { return length != "0" }
