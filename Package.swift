@@ -45,6 +45,7 @@ let package = Package(
         .target(
             name: "B2Emulator",
             dependencies: [
+                "B2SigV4",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "DequeModule", package: "swift-collections"),
                 .product(name: "GRDB", package: "GRDB.swift"),
@@ -116,6 +117,7 @@ let package = Package(
             name: "B2EmulatorTests",
             dependencies: [
                 "B2Emulator",
+                "B2SigV4",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),
