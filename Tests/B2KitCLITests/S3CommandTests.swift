@@ -122,3 +122,40 @@ struct S3UsageTests {
         }
     }
 }
+
+@Suite("s3:// commands on the local profile")
+struct S3LocalProfileTests {
+    @Test("the local profile serves s3:// from the embedded emulator, on the same files as b2://")
+    func localProfile() async throws {
+        let directory = temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let inputs = ConfigurationInputs(
+            profile: "local", environment: ["B2KIT_LOCAL_DATA": directory + "/data"], currentDirectory: directory)
+        let captured = Captured()
+        let context = captured.context(configuration: inputs)
+        let bucket = try B2Path.parse("s3://local-s3-bucket", requireScheme: true)
+        try await BucketOperations.make(context, path: bucket, isPublic: false)
+        let source = directory + "/note.txt"
+        try Data("written over s3\n".utf8).write(to: URL(fileURLWithPath: source))
+        try await TransferOperations.copy(
+            context, from: .local(source), to: .remote(try B2Path.parse("s3://local-s3-bucket/d/", requireScheme: true))
+        )
+        // Read back through the native API: one store.
+        try await TransferOperations.cat(
+            context, path: try B2Path.parse("b2://local-s3-bucket/d/note.txt", requireScheme: true))
+        #expect(captured.bytes.withLock { $0 } == Array("written over s3\n".utf8))
+        captured.out.withLock { $0 = "" }
+        try await ListOperation.run(context, path: bucket, recursive: false, versions: false, long: false)
+        #expect(captured.out.withLock { $0 } == "d/\n")
+        try await TransferOperations.remove(context, path: bucket, versions: false, recursive: true)
+        // As on B2, an S3 delete only hides the file: the bucket keeps its versions until they are deleted too.
+        await #expect { try await BucketOperations.remove(context, path: bucket) } throws: { error in
+            (error as? B2Error)?.message.contains("b2kit rm --recursive --versions b2://local-s3-bucket/") == true
+        }
+        try await TransferOperations.remove(
+            context, path: try B2Path.parse("b2://local-s3-bucket/", requireScheme: true), versions: true,
+            recursive: true)
+        try await BucketOperations.remove(context, path: bucket)
+        #expect(captured.out.withLock { $0 }.hasSuffix("deleted s3://local-s3-bucket\n"))
+    }
+}

@@ -109,7 +109,9 @@ extension B2Error {
             return B2Error(
                 .conflict,
                 "Bucket \(context.bucket ?? "") is not empty: delete its objects first "
-                    + "(b2kit rm --recursive s3://\(context.bucket ?? "BUCKET")/)",
+                    + "(b2kit rm --recursive s3://\(context.bucket ?? "BUCKET")/); on B2 an S3 delete hides a file "
+                    + "and keeps its versions, which b2kit rm --recursive --versions b2://\(context.bucket ?? "BUCKET")/ "
+                    + "removes",
                 context: context)
         case (_, "InvalidRange"), (416, _):
             return B2Error(
