@@ -196,4 +196,21 @@ struct S3ErrorTests {
         ) { $0 == Self.keyId ? Self.secret : nil }
         #expect(verified.accessKeyId == Self.keyId)
     }
+
+    @Test("a GET that ends early resumes from the next byte, pinned to the first answer's ETag")
+    func resumesDownloads() async throws {
+        let transport = ScriptedTransport([
+            .init(status: 200, headers: [("Content-Length", "10"), ("ETag", "\"abc\"")], body: "01234"),
+            .init(status: 206, headers: [("Content-Range", "bytes 5-9/10"), ("ETag", "\"abc\"")], body: "56789"),
+        ])
+        var received = ""
+        let head = try await Self.client(transport).getObject(bucket: "b", key: "k") { received += String(buffer: $0) }
+        #expect(received == "0123456789")
+        #expect(head.contentLength == 10)
+        #expect(head.eTag == "abc")
+        #expect(transport.sent.count == 2)
+        #expect(transport.sent.first?.headers.first(name: "range") == nil)
+        #expect(transport.sent.last?.headers.first(name: "range") == "bytes=5-9")
+        #expect(transport.sent.last?.headers.first(name: "if-match") == "\"abc\"")
+    }
 }
