@@ -140,10 +140,32 @@ struct S3BucketListingTests {
                 let head =
                     "GET /k.txt HTTP/1.1\r\nHost: \(host)\r\nConnection: close\r\n"
                     + signed.headers.map { "\($0.name): \($0.value)\r\n" }.joined() + "\r\n"
-                let (status, body) = RawHTTP.split(RawHTTP.exchange(port: base.port, request: Array(head.utf8)))
+                let (status, body) = RawHTTP.split(
+                    await RawHTTP.exchangeOffPool(port: base.port, request: Array(head.utf8)))
                 #expect(status.hasPrefix("HTTP/1.1 200"), "\(host): \(status)")
                 #expect(body == Array("by host".utf8))
             }
+        }
+    }
+
+    @Test("Expect: 100-continue gets an interim 100 Continue, so SDK uploads do not wait a second for it")
+    func expectContinue() async throws {
+        try await EmulatorHarness.run { base in
+            var native = base
+            _ = try await native.authorize()
+            _ = try await native.createBucket("expect-bucket")
+            let s3 = try await S3TestClient.make(native)
+            let host = "127.0.0.1:\(base.port)"
+            let request = SigV4Request(
+                method: "PUT", host: host, path: "/expect-bucket/e", headers: [.init("expect", "100-continue")])
+            let signed = s3.signer.signHeaders(request, payload: .unsigned, date: Date())
+            let head =
+                "PUT /expect-bucket/e HTTP/1.1\r\nHost: \(host)\r\nExpect: 100-continue\r\nContent-Length: 5\r\n"
+                + "Connection: close\r\n" + signed.headers.map { "\($0.name): \($0.value)\r\n" }.joined() + "\r\n"
+            let raw = await RawHTTP.exchangeOffPool(port: base.port, request: Array(head.utf8) + Array("hello".utf8))
+            let text = String(decoding: raw, as: UTF8.self)
+            #expect(text.hasPrefix("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK"), "\(text.prefix(200))")
+            #expect(try await s3.send(.get, "/expect-bucket/e").bytes == Array("hello".utf8))
         }
     }
 }
