@@ -11,6 +11,7 @@ let package = Package(
         .library(name: "B2Sync", targets: ["B2Sync"]),
         .library(name: "B2Tables", targets: ["B2Tables"]),
         .library(name: "Parquet", targets: ["Parquet"]),
+        .library(name: "B2SigV4", targets: ["B2SigV4"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -18,6 +19,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-extras", from: "1.35.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
@@ -26,8 +28,15 @@ let package = Package(
     ],
     targets: [
         .target(
+            name: "B2SigV4",
+            dependencies: [
+                .product(name: "Crypto", package: "swift-crypto")
+            ]
+        ),
+        .target(
             name: "B2Kit",
             dependencies: [
+                "B2SigV4",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
@@ -40,12 +49,14 @@ let package = Package(
         .target(
             name: "B2Emulator",
             dependencies: [
+                "B2SigV4",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "DequeModule", package: "swift-collections"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
                 .product(name: "_NIOFileSystem", package: "swift-nio"),
             ]
         ),
@@ -69,6 +80,7 @@ let package = Package(
                 "B2Kit",
                 "B2Sync",
                 "B2Tables",
+                "B2SigV4",
                 "B2Emulator",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -89,11 +101,23 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
+        .target(
+            name: "MotoSupport",
+            dependencies: [
+                "B2Kit",
+                "B2SigV4",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            path: "Tests/MotoSupport"
+        ),
         .testTarget(
             name: "B2KitTests",
             dependencies: [
                 "B2Kit",
+                "B2SigV4",
                 "B2Emulator",
+                "MotoSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),
@@ -102,6 +126,7 @@ let package = Package(
             dependencies: [
                 "B2KitCLI",
                 "B2Sync",
+                "MotoSupport",
                 "B2Kit",
                 "B2Emulator",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
@@ -110,7 +135,10 @@ let package = Package(
         .testTarget(
             name: "B2SyncTests",
             dependencies: [
-                "B2Sync", "B2Kit", "B2Emulator", .product(name: "HummingbirdTesting", package: "hummingbird"),
+                "B2Sync", "B2Kit", "B2Emulator",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),
         .testTarget(
@@ -124,9 +152,15 @@ let package = Package(
             ]
         ),
         .testTarget(
+            name: "B2SigV4Tests",
+            dependencies: ["B2SigV4"],
+            resources: [.copy("Resources/botocore-vectors.json")]
+        ),
+        .testTarget(
             name: "B2EmulatorTests",
             dependencies: [
                 "B2Emulator",
+                "B2SigV4",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),

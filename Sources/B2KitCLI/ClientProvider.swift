@@ -1,5 +1,6 @@
 import B2Emulator
 import B2Kit
+import B2SigV4
 import Foundation
 import Hummingbird
 import Logging
@@ -52,6 +53,46 @@ public enum ClientProvider {
                 try await group.waitForAll()
                 return try outcome.get()
             }
+        }
+    }
+
+    /// Runs `body` with an S3 client for the configured account (for `s3://` paths).
+    ///
+    /// The endpoint is the override (`--endpoint-url`, `B2_ENDPOINT_URL`, `AWS_ENDPOINT` in the profile) when one is
+    /// set, signed for the region its host names (else `B2_REGION`, `AWS_REGION`, `AWS_DEFAULT_REGION`, or
+    /// `us-west-004`); otherwise the key is authorized natively and the `s3ApiUrl` and region it returns are used.
+    /// The `local` profile holds the emulator's master key, which S3 refuses as B2 does, so for the length of the
+    /// command it signs with an application key created with the master key's capabilities, then deleted.
+    public static func withS3Client<Value: Sendable>(
+        _ context: CommandContext,
+        _ body: @Sendable (S3Client) async throws -> Value
+    ) async throws -> Value {
+        let resolved = try ConfigurationResolver.resolve(context.configuration)
+        if case .remote(let keyId, let applicationKey) = resolved.target, let endpoint = resolved.endpointURLOverride {
+            let environment = context.configuration.environment
+            let region =
+                Region(s3EndpointURL: endpoint)?.name ?? environment["B2_REGION"] ?? environment["AWS_REGION"]
+                ?? environment["AWS_DEFAULT_REGION"] ?? Region.defaultName
+            let client = try S3Client(
+                endpoint: endpoint, region: region,
+                credentials: SigV4Credentials(accessKeyId: keyId, secretAccessKey: applicationKey))
+            return try await body(client)
+        }
+        return try await withClient(context) { client, resolved in
+            guard resolved.target == .local else { return try await body(try await client.s3Client()) }
+            let account = try await client.account()
+            let key = try await client.createKey(
+                named: "b2kit-local-s3", capabilities: account.capabilities.filter { $0 != "writeKeys" })
+            let outcome: Result<Value, any Error>
+            do {
+                let credentials = SigV4Credentials(
+                    accessKeyId: key.applicationKeyId, secretAccessKey: key.applicationKey)
+                outcome = .success(try await body(try await client.s3Client(credentials: credentials)))
+            } catch {
+                outcome = .failure(error)
+            }
+            try? await client.deleteKey(id: key.applicationKeyId)
+            return try outcome.get()
         }
     }
 }

@@ -8,7 +8,7 @@ struct MakeBucketCommand: AsyncParsableCommand {
 
     @OptionGroup var options: GlobalOptions
 
-    @Argument(help: "b2://BUCKET")
+    @Argument(help: "b2://BUCKET or s3://BUCKET")
     var bucket: String
 
     @Flag(name: .long, help: "Make the bucket's files downloadable without a token.")
@@ -16,7 +16,9 @@ struct MakeBucketCommand: AsyncParsableCommand {
 
     func validate() throws {
         let path = try remotePath(bucket)
-        guard path.key.isEmpty else { throw ValidationError("mb takes a bucket, not a path: b2://\(path.bucket)") }
+        guard path.key.isEmpty else {
+            throw ValidationError("mb takes a bucket, not a path: \(path.scheme.rawValue)://\(path.bucket)")
+        }
     }
 
     func run() async throws {
@@ -30,12 +32,14 @@ struct RemoveBucketCommand: AsyncParsableCommand {
 
     @OptionGroup var options: GlobalOptions
 
-    @Argument(help: "b2://BUCKET")
+    @Argument(help: "b2://BUCKET or s3://BUCKET")
     var bucket: String
 
     func validate() throws {
         let path = try remotePath(bucket)
-        guard path.key.isEmpty else { throw ValidationError("rb takes a bucket, not a path: b2://\(path.bucket)") }
+        guard path.key.isEmpty else {
+            throw ValidationError("rb takes a bucket, not a path: \(path.scheme.rawValue)://\(path.bucket)")
+        }
     }
 
     func run() async throws {

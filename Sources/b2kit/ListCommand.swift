@@ -4,12 +4,12 @@ import B2KitCLI
 /// `b2kit ls`.
 struct ListCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "ls", abstract: "List buckets, or the files under b2://BUCKET/PREFIX."
+        commandName: "ls", abstract: "List buckets, or the files under b2://BUCKET/PREFIX or s3://BUCKET/PREFIX."
     )
 
     @OptionGroup var options: GlobalOptions
 
-    @Argument(help: "b2://BUCKET[/PREFIX]; omit to list buckets.")
+    @Argument(help: "b2://BUCKET[/PREFIX] or s3://BUCKET[/PREFIX]; omit to list buckets.")
     var path: String?
 
     @Flag(name: .shortAndLong, help: "List everything below, not just one level.")

@@ -7,15 +7,15 @@ struct CopyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "cp",
         abstract:
-            "Copy one object: local -> b2:// (large files in parallel parts), b2:// -> local or -, b2:// -> b2://."
+            "Copy one object: local -> b2:// (large files in parallel parts), b2:// -> local or -, b2:// -> b2://; the same with s3:// (S3 API)."
     )
 
     @OptionGroup var options: GlobalOptions
 
-    @Argument(help: "Source: a local file or b2://BUCKET/NAME.")
+    @Argument(help: "Source: a local file, b2://BUCKET/NAME or s3://BUCKET/NAME.")
     var source: String
 
-    @Argument(help: "Destination: b2://BUCKET/NAME (or .../ to keep the name), a local file, or - for stdout.")
+    @Argument(help: "Destination: b2:// or s3://BUCKET/NAME (or .../ to keep the name), a local file, or - for stdout.")
     var destination: String
 
     @Option(name: .customLong("part-size"), help: "Upload files larger than this as parallel parts of this size.")
@@ -42,7 +42,7 @@ struct CatCommand: AsyncParsableCommand {
 
     @OptionGroup var options: GlobalOptions
 
-    @Argument(help: "b2://BUCKET/NAME")
+    @Argument(help: "b2://BUCKET/NAME or s3://BUCKET/NAME")
     var path: String
 
     func validate() throws { _ = try remotePath(path) }
@@ -60,7 +60,7 @@ struct RemoveCommand: AsyncParsableCommand {
 
     @OptionGroup var options: GlobalOptions
 
-    @Argument(help: "b2://BUCKET/NAME, or b2://BUCKET/PREFIX with --recursive.")
+    @Argument(help: "b2:// or s3://BUCKET/NAME, or BUCKET/PREFIX with --recursive.")
     var path: String
 
     @Flag(name: .long, help: "Delete every version, not just the latest.")

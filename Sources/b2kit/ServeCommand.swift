@@ -39,6 +39,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("minimum-part-size"), help: "absoluteMinimumPartSize, in bytes.")
     var minimumPartSize: Int64 = 5_000_000
 
+    @Option(name: .long, help: "Region of the S3-compatible API; S3 requests must be signed for it.")
+    var region: String = EmulatorConfiguration.defaultRegion
+
     @Option(name: .long, help: "Faults to inject (see above).")
     var faults: String?
 
@@ -58,6 +61,10 @@ struct ServeCommand: AsyncParsableCommand {
         guard tokenTTL > 0 else { throw ValidationError("--token-ttl must be a positive number of seconds") }
         guard minimumPartSize > 0, recommendedPartSize >= minimumPartSize else {
             throw ValidationError("--recommended-part-size must be at least --minimum-part-size, both positive")
+        }
+        guard !region.isEmpty, region.allSatisfy({ $0.isASCII && ($0.isLowercase || $0.isNumber || $0 == "-") })
+        else {
+            throw ValidationError("--region must be lower-case letters, digits and '-', like us-west-004")
         }
         if let faults {
             do { _ = try FaultPlan(parsing: faults) } catch { throw ValidationError("\(error)") }
@@ -79,6 +86,7 @@ struct ServeCommand: AsyncParsableCommand {
             tokenLifetimeSeconds: tokenTTL,
             recommendedPartSize: recommendedPartSize,
             absoluteMinimumPartSize: minimumPartSize,
+            region: region,
             faults: try faults.map(FaultPlan.init(parsing:)),
             logger: {
                 var logger = Logger(label: "b2kit.emulator")

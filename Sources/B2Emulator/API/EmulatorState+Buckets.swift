@@ -60,6 +60,13 @@ extension EmulatorState {
         if try call.parameters.optionalBool("fileLockEnabled") == true {
             throw B2APIError.badRequest("This emulator does not support Object Lock: create the bucket without it")
         }
+        try await insertBucket(bucket)
+        return Rendering.bucket(bucket, accountId: accountId, principal: principal)
+    }
+
+    /// Adds a bucket, refusing a name in use (in any case) and more than ``maximumBuckets``.
+    func insertBucket(_ bucket: BucketRecord) async throws {
+        let name = bucket.bucketName
         try await database.write { db in
             if try BucketRecord.filter(sql: "bucketName = ?", arguments: [name]).fetchCount(db) > 0 {
                 throw B2APIError(.badRequest, "duplicate_bucket_name", "Bucket name is already in use.")
@@ -71,7 +78,6 @@ extension EmulatorState {
             }
             try bucket.insert(db)
         }
-        return Rendering.bucket(bucket, accountId: accountId, principal: principal)
     }
 
     /// `b2_update_bucket`.
@@ -111,7 +117,13 @@ extension EmulatorState {
         try principal.require("deleteBuckets")
         let bucketId = try call.parameters.string("bucketId")
         try principal.requireBucket(bucketId)
-        let bucket = try await database.write { db in
+        let bucket = try await removeBucket(bucketId)
+        return Rendering.bucket(bucket, accountId: accountId, principal: principal)
+    }
+
+    /// Deletes an empty bucket (no versions, no unfinished large files).
+    func removeBucket(_ bucketId: String) async throws -> BucketRecord {
+        try await database.write { db in
             guard let bucket = try BucketRecord.fetchOne(db, key: bucketId) else {
                 throw B2APIError.badBucketID(bucketId)
             }
@@ -124,7 +136,6 @@ extension EmulatorState {
             try bucket.delete(db)
             return bucket
         }
-        return Rendering.bucket(bucket, accountId: accountId, principal: principal)
     }
 
     /// Looks up a bucket by id, answering B2's `bad_bucket_id` when it does not exist.

@@ -62,13 +62,16 @@ extension EmulatorState {
         return try await respond(with: file, to: request, principal: principal, faults: faults)
     }
 
-    private func respond(
+    /// Answers a GET or HEAD of a version: the whole object or one range, with `headers` (B2's download headers
+    /// when nil).
+    func respond(
         with file: FileRecord,
         to request: Request,
         principal: Principal?,
-        faults: DownloadFaults
+        faults: DownloadFaults,
+        headers customHeaders: HTTPFields? = nil
     ) async throws -> Response {
-        var headers = Self.downloadHeaders(file, request: request)
+        var headers = customHeaders ?? Self.downloadHeaders(file, request: request)
         let range = try ByteRange.resolve(request.headers[.range], length: file.contentLength)
         let status: HTTPResponse.Status
         let slice: ClosedRange<Int64>?

@@ -18,10 +18,16 @@ public struct EmulatorConfiguration: Sendable {
     public var recommendedPartSize: Int64
     /// `absoluteMinimumPartSize`: the smallest part (but the last) that `b2_finish_large_file` accepts.
     public var absoluteMinimumPartSize: Int64
+    /// The region of the S3-compatible API, such as `us-west-004`: S3 requests must be signed for it, and the
+    /// authorize reply's `s3ApiUrl` names it.
+    public var region: String
     /// Injected faults, or nil for none.
     public var faults: FaultPlan?
     /// Where the emulator logs.
     public var logger: Logger
+
+    /// The region the emulator reports when none is given.
+    public static let defaultRegion = "us-west-004"
 
     /// A logger that reports warnings and errors only (requests are logged at info).
     public static var quietLogger: Logger {
@@ -40,6 +46,7 @@ public struct EmulatorConfiguration: Sendable {
         tokenLifetimeSeconds: Int64 = 86_400,
         recommendedPartSize: Int64 = 100_000_000,
         absoluteMinimumPartSize: Int64 = 5_000_000,
+        region: String = EmulatorConfiguration.defaultRegion,
         faults: FaultPlan? = nil,
         logger: Logger = EmulatorConfiguration.quietLogger
     ) {
@@ -51,6 +58,7 @@ public struct EmulatorConfiguration: Sendable {
         self.tokenLifetimeSeconds = tokenLifetimeSeconds
         self.recommendedPartSize = recommendedPartSize
         self.absoluteMinimumPartSize = absoluteMinimumPartSize
+        self.region = region
         self.faults = faults
         self.logger = logger
     }

@@ -2,7 +2,7 @@ import HTTPTypes
 import Hummingbird
 import NIOCore
 
-/// Routes the native API, uploads and downloads to the emulator's handlers.
+/// Routes the native API, uploads and downloads to the emulator's handlers, and S3 requests to ``S3Dispatch``.
 enum EmulatorRouter {
     typealias Handler = @Sendable (EmulatorState) -> (APICall) async throws -> JSONValue
 
@@ -48,6 +48,10 @@ enum EmulatorRouter {
         if let plan = state.configuration.faults {
             router.add(middleware: FaultMiddleware(injector: FaultInjector(plan: plan)))
         }
+        router.add(
+            middleware: S3Dispatch(
+                state: state, verifier: SigV4RequestVerifier(region: state.configuration.region))
+        )
         for method in [HTTPRequest.Method.get, .post, .head] {
             router.on("/b2api/**", method: method) { request, context in
                 try await api(request, context: context, state: state)

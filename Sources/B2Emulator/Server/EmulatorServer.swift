@@ -25,6 +25,7 @@ public struct EmulatorServer: Sendable {
         let configuration = state.configuration
         return Application(
             router: EmulatorRouter.build(state: state),
+            server: .http1(configuration: .init(additionalChannelHandlers: [ExpectContinueHandler()])),
             configuration: .init(
                 address: .hostname(configuration.host, port: configuration.port),
                 serverName: nil

@@ -19,7 +19,9 @@ struct ErrorMiddleware: RouterMiddleware {
         } catch let error as HTTPError {
             switch error.status {
             case .notFound:
-                throw B2APIError.notFound("No such endpoint: \(request.method) \(request.uri.path)")
+                throw B2APIError.notFound(
+                    "No such endpoint: \(request.method) \(request.uri.path) (native calls are under /b2api/ and "
+                        + "/file/; S3 requests must be signed with AWS Signature Version 4)")
             case .contentTooLarge:
                 throw B2APIError.badRequest("The request body is too large for a JSON call")
             default:

@@ -32,6 +32,26 @@ struct ContentDigest {
         return String(decoding: out, as: UTF8.self)
     }
 
+    /// The bytes that lower- or upper-case hex digits stand for (empty when `hex` is not hex).
+    static func bytes(hex: String) -> [UInt8] {
+        let digits = Array(hex.utf8)
+        guard digits.count % 2 == 0 else { return [] }
+        var out: [UInt8] = []
+        out.reserveCapacity(digits.count / 2)
+        var index = 0
+        while index < digits.count {
+            guard let byte = UInt8(String(decoding: digits[index..<index + 2], as: UTF8.self), radix: 16) else {
+                return []
+            }
+            out.append(byte)
+            index += 2
+        }
+        return out
+    }
+
+    /// The MD5 of `bytes`.
+    static func md5(_ bytes: [UInt8]) -> [UInt8] { Array(Insecure.MD5.hash(data: bytes)) }
+
     /// The SHA-1 of no bytes, which B2 reports for hide markers.
     static let emptySHA1 = "da39a3ee5e6b4b0d3255bfef95601890afd80709"
 

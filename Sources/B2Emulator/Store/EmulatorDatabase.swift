@@ -87,6 +87,11 @@ struct EmulatorDatabase: Sendable {
                 t.column("createdAt", .integer).notNull()
             }
         }
+        migrator.registerMigration("v2-s3-etag") { db in
+            try db.alter(table: "file") { t in
+                t.add(column: "s3ETag", .text)
+            }
+        }
         return migrator
     }
 }

@@ -39,6 +39,9 @@ struct FileRecord: Codable, Sendable, FetchableRecord, PersistableRecord {
     var uploadTimestamp: Int64
     /// Name of the blob on disk, shared by copies of the same bytes; nil for hide markers and unfinished files.
     var blob: String?
+    /// The S3 ETag of an object completed by a multipart upload (`md5-of-part-md5s-N`); nil otherwise, where the
+    /// ETag is `contentMd5`.
+    var s3ETag: String? = nil
 
     enum Columns {
         static let seq = Column(CodingKeys.seq)

@@ -3,6 +3,9 @@ public struct Region: Sendable, Hashable, CustomStringConvertible {
     /// The region name, e.g. `us-west-004`.
     public let name: String
 
+    /// The region b2kit signs for when nothing names one: `us-west-004`, as in the default S3 endpoint.
+    public static let defaultName = "us-west-004"
+
     /// Creates a region from its name.
     ///
     /// - Parameter name: the region name, e.g. `eu-central-003`.

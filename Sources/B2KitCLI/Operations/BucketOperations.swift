@@ -4,7 +4,7 @@ import B2Kit
 public enum BucketOperations {
     /// Creates a bucket.
     public static func make(_ context: CommandContext, path: B2Path, isPublic: Bool) async throws {
-        try requireNative(path)
+        if path.scheme == .s3 { return try await S3Operations.make(context, path: path, isPublic: isPublic) }
         try await ClientProvider.withClient(context) { client, _ in
             let bucket = try await client.createBucket(named: path.bucket, type: isPublic ? "allPublic" : "allPrivate")
             if context.json {
@@ -21,7 +21,7 @@ public enum BucketOperations {
 
     /// Deletes an empty bucket.
     public static func remove(_ context: CommandContext, path: B2Path) async throws {
-        try requireNative(path)
+        if path.scheme == .s3 { return try await S3Operations.remove(context, path: path) }
         try await ClientProvider.withClient(context) { client, _ in
             do {
                 try await client.deleteBucket(named: path.bucket)
@@ -36,10 +36,9 @@ public enum BucketOperations {
         }
     }
 
-    static func requireNative(_ path: B2Path) throws {
+    static func requireNative(_ path: B2Path, for command: String) throws {
         guard path.scheme == .b2 else {
-            throw B2Error(
-                .usage, "s3:// paths need the S3 client, which is not built yet: use b2://\(path.bucket)/\(path.key)")
+            throw B2Error(.usage, "\(command) works on b2:// paths only: use b2://\(path.bucket)/\(path.key)")
         }
     }
 }

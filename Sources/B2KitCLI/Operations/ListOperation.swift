@@ -11,7 +11,10 @@ public enum ListOperation {
         versions: Bool,
         long: Bool
     ) async throws {
-        if let path { try BucketOperations.requireNative(path) }
+        if let path, path.scheme == .s3 {
+            return try await S3Operations.list(
+                context, path: path, recursive: recursive, versions: versions, long: long)
+        }
         try await ClientProvider.withClient(context) { client, _ in
             guard let path else {
                 for bucket in try await client.listBuckets() {

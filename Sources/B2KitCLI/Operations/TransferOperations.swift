@@ -12,8 +12,17 @@ public enum TransferOperations {
         partSize: Int64? = nil
     ) async throws {
         switch (source, destination) {
+        case (.local(let file), .remote(let path)) where path.scheme == .s3:
+            try await S3Operations.upload(context, file: file, to: path, partSize: partSize)
+        case (.remote(let path), .local(let file)) where path.scheme == .s3:
+            try await S3Operations.download(context, from: path, to: file)
+        case (.remote(let from), .remote(let to)) where from.scheme != to.scheme:
+            throw B2Error(
+                .usage,
+                "cp copies within one API: give both paths as b2:// or both as s3:// (they reach the same account)")
+        case (.remote(let from), .remote(let to)) where from.scheme == .s3:
+            try await S3Operations.copy(context, from: from, to: to)
         case (.local(let file), .remote(let path)):
-            try BucketOperations.requireNative(path)
             let name =
                 path.key.isEmpty || path.key.hasSuffix("/")
                 ? path.key + (file as NSString).lastPathComponent : path.key
@@ -27,7 +36,6 @@ public enum TransferOperations {
                 report(context, action: "uploaded", name: "b2://\(path.bucket)/\(name)", version: version)
             }
         case (.remote(let path), .local(let file)):
-            try BucketOperations.requireNative(path)
             try requireFileName(path)
             try await ClientProvider.withClient(context) { client, _ in
                 let bucket = try await client.bucket(named: path.bucket)
@@ -52,8 +60,6 @@ public enum TransferOperations {
         case (.remote(let path), .standardStream):
             try await cat(context, path: path)
         case (.remote(let from), .remote(let to)):
-            try BucketOperations.requireNative(from)
-            try BucketOperations.requireNative(to)
             try requireFileName(from)
             try await ClientProvider.withClient(context) { client, _ in
                 let sourceBucket = try await client.bucket(named: from.bucket)
@@ -79,7 +85,7 @@ public enum TransferOperations {
 
     /// Streams an object to standard output.
     public static func cat(_ context: CommandContext, path: B2Path) async throws {
-        try BucketOperations.requireNative(path)
+        if path.scheme == .s3 { return try await S3Operations.cat(context, path: path) }
         try requireFileName(path)
         try await ClientProvider.withClient(context) { client, _ in
             _ = try await client.bucket(named: path.bucket)
@@ -97,7 +103,9 @@ public enum TransferOperations {
     /// Deletes the latest version of a file, every version with `versions`, or everything under a prefix with
     /// `recursive`.
     public static func remove(_ context: CommandContext, path: B2Path, versions: Bool, recursive: Bool) async throws {
-        try BucketOperations.requireNative(path)
+        if path.scheme == .s3 {
+            return try await S3Operations.remove(context, path: path, versions: versions, recursive: recursive)
+        }
         try await ClientProvider.withClient(context) { client, _ in
             let bucket = try await client.bucket(named: path.bucket)
             var deleted = 0
@@ -130,7 +138,7 @@ public enum TransferOperations {
 
     /// Prints the friendly download URL of a file.
     public static func url(_ context: CommandContext, path: B2Path) async throws {
-        try BucketOperations.requireNative(path)
+        try BucketOperations.requireNative(path, for: "url")
         try requireFileName(path)
         try await ClientProvider.withClient(context) { client, _ in
             let url = try await client.downloadURL(bucketName: path.bucket, fileName: path.key)

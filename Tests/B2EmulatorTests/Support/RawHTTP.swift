@@ -1,3 +1,5 @@
+import Foundation
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
@@ -7,12 +9,20 @@
 /// A bare TCP exchange, for requests an HTTP client will not send (a body shorter than its Content-Length) and for
 /// reading exactly what the server wrote before it closed.
 enum RawHTTP {
+    /// ``exchange(port:request:)`` on a thread of its own, so the blocking socket calls never hold one of the few
+    /// cooperative threads the in-process server's handlers need to answer.
+    static func exchangeOffPool(port: Int, request: [UInt8]) async -> [UInt8] {
+        await withCheckedContinuation { continuation in
+            Thread { continuation.resume(returning: exchange(port: port, request: request)) }.start()
+        }
+    }
+
     /// Connects to 127.0.0.1:`port`, writes `request`, half-closes, and reads until the server closes.
     static func exchange(port: Int, request: [UInt8]) -> [UInt8] {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         precondition(fd >= 0)
         defer { close(fd) }
-        var timeout = timeval(tv_sec: 10, tv_usec: 0)
+        var timeout = timeval(tv_sec: 60, tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)

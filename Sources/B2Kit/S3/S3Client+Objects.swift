@@ -1,0 +1,266 @@
+import B2SigV4
+import Crypto
+import Foundation
+import NIOCore
+import _NIOFileSystem
+
+extension S3Client {
+    /// The object's size, type, ETag and metadata (HeadObject); nil when there is no such object.
+    ///
+    /// - Parameters:
+    ///   - bucket: The bucket.
+    ///   - key: The object key.
+    /// - Returns: The object's description, or nil on 404.
+    public func headObject(bucket: String, key: String) async throws -> S3ObjectHead? {
+        do {
+            let (headers, _) = try await call(
+                S3Request("HEAD", bucket: bucket, key: key), operation: "look up s3://\(bucket)/\(key)",
+                context: .init(bucket: bucket, key: key))
+            return S3ObjectHead(headers: headers)
+        } catch let error as B2Error where error.context.httpStatus == 404 {
+            return nil
+        }
+    }
+
+    /// Streams an object, or a byte range of it (GetObject), to `sink`; resumes after a dropped connection from the
+    /// byte where it stopped, pinned to the same ETag.
+    ///
+    /// - Parameters:
+    ///   - bucket: The bucket.
+    ///   - key: The object key.
+    ///   - range: The bytes wanted, both ends inclusive; the whole object when nil.
+    ///   - sink: Receives the bytes in order; an error it throws ends the download without a retry.
+    /// - Returns: The object's description (its whole size, not the range's).
+    @discardableResult
+    public func getObject(
+        bucket: String, key: String, range: ClosedRange<Int64>? = nil, into sink: (ByteBuffer) async throws -> Void
+    ) async throws -> S3ObjectHead {
+        let operation = "get s3://\(bucket)/\(key)"
+        let context = B2Error.Context(bucket: bucket, key: key)
+        var offset = range?.lowerBound ?? 0
+        var end: Int64? = range.map { $0.upperBound + 1 }
+        var head: S3ObjectHead?
+        var attempt = 0
+        while true {
+            attempt += 1
+            var headers: [SigV4Request.Header] = []
+            if let end {
+                headers.append(SigV4Request.Header("range", "bytes=\(offset)-\(end - 1)"))
+            } else if offset > 0 {
+                headers.append(SigV4Request.Header("range", "bytes=\(offset)-"))
+            }
+            if let eTag = head?.eTag { headers.append(SigV4Request.Header("if-match", "\"\(eTag)\"")) }
+            let response = try await send(
+                S3Request("GET", bucket: bucket, key: key, headers: headers), operation: operation, context: context,
+                timeout: .hours(24))
+            if head == nil {
+                let described = S3ObjectHead(headers: response.headers)
+                head = described
+                if end == nil { end = described.contentLength }
+            }
+            do {
+                for try await chunk in response.body {
+                    do {
+                        try await sink(chunk)
+                    } catch {
+                        throw S3SinkFailure(underlying: error)
+                    }
+                    offset += Int64(chunk.readableBytes)
+                }
+            } catch let failure as S3SinkFailure {
+                throw failure.underlying
+            } catch {
+                guard attempt < retryPolicy.maximumAttempts else {
+                    throw B2Error(
+                        .transport, "Could not \(operation): \(error)", context: context, cause: DescribedError(error))
+                }
+                try await retryPolicy.sleep(retryPolicy.delay(afterAttempt: attempt))
+                continue
+            }
+            if let end, offset < end {
+                guard attempt < retryPolicy.maximumAttempts else {
+                    throw B2Error(
+                        .integrity, "The download of s3://\(bucket)/\(key) kept ending early at byte \(offset)",
+                        context: context)
+                }
+                continue
+            }
+            return head!
+        }
+    }
+
+    /// Downloads an object to a local file: written to a temporary file beside it, then renamed into place.
+    ///
+    /// - Parameters:
+    ///   - bucket: The bucket.
+    ///   - key: The object key.
+    ///   - path: The local file to create or replace.
+    ///   - progress: Called with the bytes received so far.
+    /// - Returns: The object's description.
+    @discardableResult
+    public func download(
+        bucket: String, key: String, to path: String, progress: (@Sendable (Int64) -> Void)? = nil
+    ) async throws -> S3ObjectHead {
+        let temporary = path + ".b2kit-\(UInt32.random(in: 0...UInt32.max))"
+        do {
+            let head = try await FileSystem.shared.withFileHandle(
+                forReadingAndWritingAt: FilePath(temporary), options: .newFile(replaceExisting: false)
+            ) { handle in
+                var writer = OffsetWriter(handle: handle, startingAt: 0)
+                var received: Int64 = 0
+                let head = try await getObject(bucket: bucket, key: key) { chunk in
+                    try await writer.append(chunk)
+                    received += Int64(chunk.readableBytes)
+                    progress?(received)
+                }
+                try await writer.flush()
+                return head
+            }
+            guard rename(temporary, path) == 0 else {
+                throw B2Error(.localFile, "Could not move \(temporary) into place as \(path): check the folder")
+            }
+            return head
+        } catch {
+            try? FileManager.default.removeItem(atPath: temporary)
+            if let error = error as? B2Error { throw error }
+            throw B2Error(
+                .localFile, "Could not write \(path): \(error)", context: .init(bucket: bucket, key: key),
+                cause: DescribedError(error))
+        }
+    }
+
+    /// Stores bytes as an object (PutObject), signed with their SHA-256.
+    ///
+    /// - Parameters:
+    ///   - bytes: The object's content.
+    ///   - bucket: The bucket.
+    ///   - key: The object key.
+    ///   - contentType: The content type; S3's default when nil.
+    ///   - metadata: User metadata, sent as `x-amz-meta-*`.
+    /// - Returns: The new object's ETag, without quotes.
+    @discardableResult
+    public func putObject(
+        _ bytes: ByteBuffer, bucket: String, key: String, contentType: String? = nil, metadata: [String: String] = [:]
+    ) async throws -> String? {
+        try await put(.bytes(bytes), bucket: bucket, key: key, contentType: contentType, metadata: metadata)
+    }
+
+    /// Streams a local file (or a range of it) as one object (PutObject), reading it from disk in chunks, re-read on
+    /// retry; the payload is sent as `UNSIGNED-PAYLOAD`.
+    ///
+    /// - Parameters:
+    ///   - path: The local file.
+    ///   - bucket: The bucket.
+    ///   - key: The object key.
+    ///   - contentType: The content type.
+    ///   - metadata: User metadata.
+    /// - Returns: The new object's ETag, without quotes.
+    @discardableResult
+    public func putObject(
+        file path: String, bucket: String, key: String, contentType: String? = nil, metadata: [String: String] = [:]
+    ) async throws -> String? {
+        let size = try UploadSource.file(path).describe().size
+        return try await put(
+            .file(path: path, range: 0..<size), bucket: bucket, key: key, contentType: contentType, metadata: metadata)
+    }
+
+    func put(
+        _ body: S3Body, bucket: String, key: String, contentType: String?, metadata: [String: String]
+    ) async throws -> String? {
+        var headers: [SigV4Request.Header] = []
+        if let contentType { headers.append(SigV4Request.Header("content-type", contentType)) }
+        for (name, value) in metadata.sorted(by: { $0.key < $1.key }) {
+            headers.append(SigV4Request.Header("x-amz-meta-\(name.lowercased())", value))
+        }
+        let (answer, _) = try await call(
+            S3Request("PUT", bucket: bucket, key: key, headers: headers, body: body),
+            operation: "put s3://\(bucket)/\(key)", context: .init(bucket: bucket, key: key))
+        return answer.first(name: "ETag").map(S3Wire.unquote)
+    }
+
+    /// Deletes an object (DeleteObject). S3 answers success for a key that does not exist.
+    ///
+    /// - Parameters:
+    ///   - bucket: The bucket.
+    ///   - key: The object key.
+    public func deleteObject(bucket: String, key: String) async throws {
+        _ = try await call(
+            S3Request("DELETE", bucket: bucket, key: key), operation: "delete s3://\(bucket)/\(key)",
+            context: .init(bucket: bucket, key: key))
+    }
+
+    /// Deletes up to 1000 objects in one request (DeleteObjects).
+    ///
+    /// - Parameters:
+    ///   - bucket: The bucket.
+    ///   - keys: The keys, at most 1000.
+    /// - Returns: The keys the server reported as not deleted, with its error code and message.
+    /// - Throws: ``B2Error`` with code `usage` for more than 1000 keys; S3 errors for the request as a whole.
+    public func deleteObjects(bucket: String, keys: [String]) async throws -> [S3DeleteFailure] {
+        guard keys.count <= 1000 else {
+            throw B2Error(.usage, "DeleteObjects takes at most 1000 keys; split the \(keys.count) keys into batches")
+        }
+        guard !keys.isEmpty else { return [] }
+        var xml = "<Delete xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><Quiet>true</Quiet>"
+        for key in keys { xml += "<Object><Key>\(S3XMLElement.escape(key))</Key></Object>" }
+        xml += "</Delete>"
+        let body = ByteBuffer(string: xml)
+        let md5 = Data(Insecure.MD5.hash(data: Array(body.readableBytesView))).base64EncodedString()
+        let document = try await callXML(
+            S3Request(
+                "POST", bucket: bucket, query: [SigV4Request.QueryItem("delete")],
+                headers: [
+                    SigV4Request.Header("content-md5", md5), SigV4Request.Header("content-type", "application/xml"),
+                ], body: .bytes(body)),
+            operation: "delete \(keys.count) objects in s3://\(bucket)", context: .init(bucket: bucket))
+        return document.all("Error").map {
+            S3DeleteFailure(key: $0.text("Key") ?? "", code: $0.text("Code") ?? "", message: $0.text("Message") ?? "")
+        }
+    }
+
+    /// Copies an object server-side (CopyObject), keeping its metadata.
+    ///
+    /// - Parameters:
+    ///   - sourceBucket: The source bucket.
+    ///   - sourceKey: The source key.
+    ///   - bucket: The destination bucket.
+    ///   - key: The destination key.
+    /// - Returns: The copy's ETag, without quotes.
+    @discardableResult
+    public func copyObject(sourceBucket: String, sourceKey: String, bucket: String, key: String) async throws
+        -> String?
+    {
+        let source = SigV4PercentEncoding.encodePath("/\(sourceBucket)/\(sourceKey)")
+        let document = try await callXML(
+            S3Request(
+                "PUT", bucket: bucket, key: key,
+                headers: [
+                    SigV4Request.Header("x-amz-copy-source", source),
+                    SigV4Request.Header("x-amz-metadata-directive", "COPY"),
+                ]),
+            operation: "copy s3://\(sourceBucket)/\(sourceKey) to s3://\(bucket)/\(key)",
+            context: .init(bucket: bucket, key: key))
+        if document.name == "Error" {
+            // S3 may answer 200 and still fail a copy, with an <Error> body.
+            throw B2Error.s3(
+                status: 500, document: document, headers: [:], operation: "copy s3://\(sourceBucket)/\(sourceKey)",
+                endpoint: endpoint, region: region, accessKeyId: accessKeyId, context: .init(bucket: bucket, key: key))
+        }
+        return document.text("ETag").map(S3Wire.unquote)
+    }
+}
+
+/// A key DeleteObjects could not delete.
+public struct S3DeleteFailure: Sendable, Equatable {
+    /// The key.
+    public var key: String
+    /// S3's error code, such as `AccessDenied`.
+    public var code: String
+    /// S3's message.
+    public var message: String
+}
+
+/// The consumer of a download failed (a full disk, a closed pipe): not the network, so never retried.
+struct S3SinkFailure: Error {
+    let underlying: any Error
+}
