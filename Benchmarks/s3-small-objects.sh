@@ -180,13 +180,19 @@ PY
 )
 printf '\n%s\n\n' "$table"
 
+if [[ -n ${B2KIT_BIN:-} ]]; then
+    build_note="the binary \`${B2KIT_BIN}\` (B2KIT_BIN; not the release build)"
+else
+    build_note="\`swift build -c release --product b2kit\`"
+fi
 date_utc=$(date -u +%Y-%m-%d)
 commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
 [[ -n $(git status --porcelain -- Sources Package.swift 2>/dev/null) ]] \
     && commit="$commit (with uncommitted changes in Sources/ or Package.*)"
 cpu=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)
 mem=$(awk '/^MemTotal:/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)
-versions="$(swift --version 2>/dev/null | head -n1); boto3 $(python3 -c 'import boto3; print(boto3.__version__)'); moto $(python3 -c 'import moto; print(moto.__version__)'); $(wrk -v 2>&1 | head -n1 | cut -d' ' -f1-2)"
+wrk_version=$(wrk -v 2>&1 | head -n1 | cut -d' ' -f1-2 || true) # wrk -v exits 1
+versions="$(swift --version 2>/dev/null | head -n1); boto3 $(python3 -c 'import boto3; print(boto3.__version__)'); moto $(python3 -c 'import moto; print(moto.__version__)'); $wrk_version"
 heading="## $date_utc, commit $commit: S3 small objects (s3-small-objects.sh)"
 section=$(
     cat <<EOF
@@ -195,7 +201,7 @@ $heading
 - Machine: $(nproc) CPUs ($cpu), $mem memory, Linux $(uname -r); loopback only, client and servers on the same
   CPUs; load average $load_before just before measuring.
 - Tools: $versions.
-- Emulator: \`swift build -c release --product b2kit\`, then \`b2kit serve --data TMP --port 0\` (SigV4 verified,
+- Emulator: $build_note, then \`b2kit serve --data TMP --port 0\` (SigV4 verified,
   region us-west-004, an application key with file capabilities). moto: \`moto_server -H 127.0.0.1 -p PORT\`
   (in-memory, no signature checks, region us-east-1).
 - boto3: one client, \`max_pool_connections=$((threads * 2))\`, $threads threads; $requests PUTs of $object_size random

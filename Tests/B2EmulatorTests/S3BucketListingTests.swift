@@ -42,6 +42,13 @@ struct S3BucketListingTests {
             let encoded = try #require(
                 try await s3.send(.get, "/list-bucket", query: [("prefix", "d"), ("encoding-type", "url")]).xml)
             #expect(encoded.child("Contents")?.child("Key")?.text == "d%25e%20f")
+            let acl = try await s3.send(.get, "/list-bucket", query: [("acl", "")])
+            #expect(acl.status == .notImplemented)
+            #expect(acl.code == "NotImplemented")
+            let partCopy = try await s3.send(
+                .put, "/list-bucket/c", query: [("partNumber", "1"), ("uploadId", "4_zx")],
+                headers: [S3Headers.copySource: "list-bucket/a/1"])
+            #expect(partCopy.code == "NotImplemented")
             let bad = try await s3.send(
                 .get, "/list-bucket", query: [("list-type", "2"), ("continuation-token", "!!")])
             #expect(bad.code == "InvalidArgument")

@@ -3,8 +3,27 @@ import Hummingbird
 
 /// Picks the S3 operation from the method, the address and the query, as S3 does.
 enum S3Router {
+    /// Sub-resources S3 has and this emulator does not serve; answered 501 rather than mistaken for a listing or
+    /// an object request.
+    static let unsupportedSubresources: Set<String> = [
+        "accelerate", "acl", "analytics", "attributes", "cors", "encryption", "intelligent-tiering", "inventory",
+        "legal-hold", "lifecycle", "logging", "metrics", "notification", "object-lock", "ownershipControls", "policy",
+        "policyStatus", "publicAccessBlock", "replication", "requestPayment", "restore", "retention", "select",
+        "tagging", "torrent", "versions", "website",
+    ]
+
     static func route(_ call: S3Call, state: EmulatorState) async throws -> Response {
         let method = call.request.method
+        if let unsupported = call.query.keys.first(where: { unsupportedSubresources.contains($0) }) {
+            throw S3Error(
+                .notImplemented, "NotImplemented",
+                "The emulator does not implement the ?\(unsupported) sub-resource of the S3 API")
+        }
+        if call.has("uploadId"), call.request.headers[S3Headers.copySource] != nil {
+            throw S3Error(
+                .notImplemented, "NotImplemented",
+                "The emulator does not implement UploadPartCopy: upload the part's bytes with UploadPart")
+        }
         guard call.address.bucket != nil else {
             guard method == .get else { throw methodNotAllowed(call) }
             return try await state.s3ListBuckets(call)
