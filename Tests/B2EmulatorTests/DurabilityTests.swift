@@ -61,8 +61,8 @@ struct DurabilityTests {
             #expect(try await client.download(bucket: "crash-bucket", name: "cut.bin").status == .notFound)
         }
         // What a crash between writing and committing would leave: a temporary file, an unreferenced blob and parts.
-        FileManager.default.createFile(atPath: directory + "/tmp/partial", contents: Data([1, 2, 3]))
-        FileManager.default.createFile(atPath: directory + "/blobs/4_zorphan", contents: Data([4]))
+        _ = FileManager.default.createFile(atPath: directory + "/tmp/partial", contents: Data([1, 2, 3]))
+        _ = FileManager.default.createFile(atPath: directory + "/blobs/4_zorphan", contents: Data([4]))
         try FileManager.default.createDirectory(atPath: directory + "/parts/4_zgone", withIntermediateDirectories: true)
         try await EmulatorHarness.run(dataDirectory: directory) { base in
             var client = base

@@ -103,19 +103,14 @@ extension S3Client {
     ) async throws -> S3ObjectHead {
         let temporary = path + ".b2kit-\(UInt32.random(in: 0...UInt32.max))"
         do {
-            let head = try await FileSystem.shared.withFileHandle(
-                forReadingAndWritingAt: FilePath(temporary), options: .newFile(replaceExisting: false)
-            ) { handle in
-                var writer = OffsetWriter(handle: handle, startingAt: 0)
-                var received: Int64 = 0
-                let head = try await getObject(bucket: bucket, key: key) { chunk in
-                    try await writer.append(chunk)
-                    received += Int64(chunk.readableBytes)
-                    progress?(received)
-                }
-                try await writer.flush()
-                return head
+            let writer = try DirectFileWriter(creating: temporary)
+            var received: Int64 = 0
+            let head = try await getObject(bucket: bucket, key: key) { chunk in
+                try writer.write(chunk, at: received)
+                received += Int64(chunk.readableBytes)
+                progress?(received)
             }
+            try writer.synchronize()
             guard rename(temporary, path) == 0 else {
                 throw B2Error(.localFile, "Could not move \(temporary) into place as \(path): check the folder")
             }

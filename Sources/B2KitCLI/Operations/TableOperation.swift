@@ -84,8 +84,8 @@ public enum TableOperation {
                 throw error
             }
         case .remote(let path):
-            try BucketOperations.requireNative(path)
-            try await ClientProvider.withClient(context) { client, _ in
+            try BucketOperations.requireNative(path, for: "table")
+            _ = try await ClientProvider.withClient(context) { client, _ in
                 try await client.exportTable(table, bucket: path.bucket, key: path.key, format: format)
             }
         case .standardStream:
@@ -100,7 +100,7 @@ public enum TableOperation {
     static func load(_ context: CommandContext, _ location: Location, options: ReadOptions) async throws -> Table {
         switch location {
         case .remote(let path):
-            try BucketOperations.requireNative(path)
+            try BucketOperations.requireNative(path, for: "table")
             return try await ClientProvider.withClient(context) { client, _ in
                 try await client.loadTable(
                     bucket: path.bucket, key: path.key, format: options.format, limit: options.limit,
