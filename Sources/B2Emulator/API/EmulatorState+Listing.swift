@@ -7,14 +7,18 @@ extension EmulatorState {
     func listFileNames(_ call: APICall) async throws -> JSONValue {
         let query = try listingQuery(call)
         var cursor = String.byteMax(try call.parameters.optionalString("startFileName") ?? "", query.prefix)
+        // Whether the cursor's own name is still to be read. After a file the scan goes on strictly after its name:
+        // a "NAME\0" bound would be cut at the NUL by SQLite and return NAME again (twice across a page boundary).
+        var inclusive = true
         var entries: [JSONValue] = []
         var nextFileName: String?
         scan: while true {
-            let rows = try await database.writer.read { [cursor] db in
+            let rows = try await database.writer.read { [cursor, inclusive] db in
                 try FileRecord.fetchAll(
                     db,
                     sql: """
-                        SELECT * FROM file AS f WHERE f.bucketId = ? AND f.fileName >= ? AND f.action = 'upload'
+                        SELECT * FROM file AS f WHERE f.bucketId = ? AND f.fileName \(inclusive ? ">=" : ">") ?
+                        AND f.action = 'upload'
                         AND f.seq = (SELECT MAX(g.seq) FROM file AS g WHERE g.bucketId = f.bucketId
                                      AND g.fileName = f.fileName AND g.action != 'start')
                         ORDER BY f.fileName LIMIT ?
@@ -35,11 +39,13 @@ extension EmulatorState {
                             entry.name, bucketId: query.bucketId, accountId: accountId, version: call.version)
                     )
                     cursor = Self.successor(ofFolder: entry.name)
+                    inclusive = true
                     continue scan
                 }
                 entries.append(
                     Rendering.file(row, accountId: accountId, principal: call.principal, version: call.version))
-                cursor = row.fileName + "\u{0}"
+                cursor = row.fileName
+                inclusive = false
             }
             if rows.count < Self.scanBatch { break }
         }

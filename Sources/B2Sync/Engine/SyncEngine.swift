@@ -60,6 +60,9 @@ public struct SyncEngine: Sendable {
         )
         var summary = SyncSummary()
         summary.dryRun = options.dryRun
+        // After a crash, the files renamed into place just before the kill are skipped as unchanged; their catalog
+        // rows (and events) are written now, so the catalog holds every synced object without copying it again.
+        let reconcile = options.dryRun ? false : try await state?.lastRunWasInterrupted() ?? false
         let runId = options.dryRun ? nil : try await state?.beginRun()
         let moved = ByteCounter()
         try await withThrowingTaskGroup(of: Outcome.self) { group in
@@ -70,8 +73,9 @@ public struct SyncEngine: Sendable {
                     break
                 }
                 switch decision {
-                case .skip:
+                case .skip(let object):
                     summary.skipped += 1
+                    if reconcile { try await recordIfMissing(object, sides: sides) }
                 case .tooOld:
                     summary.tooOld += 1
                 case .delete(let object):
@@ -151,6 +155,16 @@ public struct SyncEngine: Sendable {
             observer(.failed(name: object.name, error: failure))
             return .failed(object.name, failure)
         }
+    }
+
+    /// Writes the catalog row of an object the destination already holds when the catalog lacks it, and reports it
+    /// as arrived (once: the row is there afterwards).
+    private func recordIfMissing(_ object: SyncObject, sides: SyncSides) async throws {
+        guard let state, try await !state.hasCatalogEntry(name: object.name) else { return }
+        var localPath: String?
+        if case .folder(let root) = sides.destination { localPath = root + "/" + object.name }
+        try await state.recordCopied(object, localPath: localPath, copy: nil)
+        observer(.copied(object, .new, dryRun: false))
     }
 
     private func delete(_ object: SyncObject, sides: SyncSides) async -> Outcome {

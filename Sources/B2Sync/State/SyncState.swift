@@ -109,6 +109,21 @@ public struct SyncState: Sendable {
         _ = try await writer.write { db in try CatalogEntry.deleteOne(db, key: name) }
     }
 
+    /// True when the last run started and never finished: the process was killed, so files it renamed into place
+    /// just before may lack their catalog row.
+    func lastRunWasInterrupted() async throws -> Bool {
+        try await writer.read { db in
+            try Bool.fetchOne(
+                db, sql: "SELECT finishedAt IS NULL FROM run ORDER BY id DESC LIMIT 1"
+            ) ?? false
+        }
+    }
+
+    /// True when the catalog has a row for `name`.
+    func hasCatalogEntry(name: String) async throws -> Bool {
+        try await writer.read { db in try CatalogEntry.exists(db, key: name) }
+    }
+
     /// The SHA-1 computed earlier for this exact local file (same path, size, time and inode), if any.
     func cachedSHA1(path: String, size: Int64, modifiedMillis: Int64, inode: UInt64) async throws -> String? {
         try await writer.read { db in
