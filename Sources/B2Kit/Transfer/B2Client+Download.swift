@@ -95,11 +95,14 @@ extension B2Client {
 
     /// Downloads a file to `path` through a temporary file beside it, checked against B2's SHA-1 and renamed into
     /// place with the file's modification time; large files come as parallel ranges.
+    /// - Parameter expectedSize: the file's size when the caller knows it (from a listing): a small file is then
+    ///   fetched with one GET, without asking its size first.
     @discardableResult
     public func download(
         bucketName: String,
         name: String,
         to path: String,
+        expectedSize: Int64? = nil,
         concurrency: Int = 4,
         progress: (@Sendable (Int64) -> Void)? = nil
     ) async throws -> B2DownloadResult {
@@ -118,7 +121,8 @@ extension B2Client {
         let temporary = folder + "/." + (path as NSString).lastPathComponent + ".b2kit-" + UUID().uuidString
         do {
             let result = try await downloadToTemporary(
-                bucketName: bucketName, name: name, temporary: temporary, concurrency: concurrency, progress: progress
+                bucketName: bucketName, name: name, temporary: temporary, expectedSize: expectedSize,
+                concurrency: concurrency, progress: progress
             )
             if let modified = result.modifiedMillis {
                 // Exact to the millisecond (a Date's double would round some times down by one), so a sync that
@@ -143,22 +147,20 @@ extension B2Client {
         bucketName: String,
         name: String,
         temporary: String,
+        expectedSize: Int64?,
         concurrency: Int,
         progress: (@Sendable (Int64) -> Void)?
     ) async throws -> B2DownloadResult {
         let account = try await account()
         let context = B2Error.Context(bucket: bucketName, key: name)
-        let head = try await headDownload(bucketName: bucketName, name: name, context: context)
         let partSize = max(account.recommendedPartSize, 1)
         let writer = try DirectFileWriter(creating: temporary)
         var offset: Int64 = 0
         let result: B2DownloadResult
-        if head.length < 2 * partSize || concurrency < 2 {
-            result = try await download(bucketName: bucketName, name: name, progress: progress) { chunk in
-                try writer.write(chunk, at: offset)
-                offset += Int64(chunk.readableBytes)
-            }
-        } else {
+        // Whether the file goes in one stream or in pieces: a listed size answers it, else a HEAD request.
+        let small = (expectedSize.map { $0 < 2 * partSize } ?? false) || concurrency < 2
+        let head = small ? nil : try await headDownload(bucketName: bucketName, name: name, context: context)
+        if let head, head.length >= 2 * partSize {
             let digest = try await downloadPiecesInOrder(
                 bucketName: bucketName, name: name, length: head.length,
                 pieceSize: min(partSize, Self.maximumDownloadPieceSize), concurrency: concurrency, progress: progress
@@ -173,6 +175,11 @@ extension B2Client {
                 )
             }
             result = B2DownloadResult(length: head.length, sha1: head.sha1, modifiedMillis: head.modified)
+        } else {
+            result = try await download(bucketName: bucketName, name: name, progress: progress) { chunk in
+                try writer.write(chunk, at: offset)
+                offset += Int64(chunk.readableBytes)
+            }
         }
         try writer.synchronize()
         return result

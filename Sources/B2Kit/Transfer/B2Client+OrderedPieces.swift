@@ -6,7 +6,7 @@ extension B2Client {
     static var maximumDownloadPieceSize: Int64 { 16 << 20 }
 
     /// Downloads a whole file as parallel ranged pieces and hands their chunks to `consume` in file order, hashing
-    /// each chunk just before, while it is in the cache, so the file is written front to back and never read again
+    /// each piece in a child task while it is written, so the file is written front to back and never read again
     /// to check its SHA-1.
     ///
     /// At most `concurrency` pieces are in flight and at most two more wait for an earlier one, so memory stays
@@ -49,15 +49,23 @@ extension B2Client {
                 arrived += 1
                 waiting[index] = chunks
                 while let piece = waiting.removeValue(forKey: next) {
-                    for chunk in piece {
-                        chunk.withUnsafeReadableBytes { hasher.update(bufferPointer: $0) }
-                        try consume(chunk)
-                    }
+                    // Hash on another thread while this one writes: one core doing both was the limit.
+                    let before = hasher
+                    async let after = Self.hashing(piece, into: before)
+                    for chunk in piece { try consume(chunk) }
+                    hasher = await after
                     next += 1
                 }
                 while launched < count, launched - next < window, launched - arrived < concurrency { launch() }
             }
             return Hex.string(hasher.finalize())
         }
+    }
+
+    /// `hasher` updated with the bytes of `piece`.
+    private static func hashing(_ piece: [ByteBuffer], into hasher: Insecure.SHA1) async -> Insecure.SHA1 {
+        var hasher = hasher
+        for chunk in piece { chunk.withUnsafeReadableBytes { hasher.update(bufferPointer: $0) } }
+        return hasher
     }
 }

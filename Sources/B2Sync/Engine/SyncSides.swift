@@ -74,7 +74,8 @@ struct SyncSides: Sendable {
             let target = root + "/" + object.name
             try Self.makeParentFolders(of: target, under: root)
             try await client.download(
-                bucketName: path.bucket, name: source.folderPrefix + object.name, to: target, progress: meter.update
+                bucketName: path.bucket, name: source.folderPrefix + object.name, to: target, expectedSize: object.size,
+                progress: meter.update
             )
             return nil
         case (.folder(let root), .bucket):
