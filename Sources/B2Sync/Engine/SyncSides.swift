@@ -1,5 +1,4 @@
 import B2Kit
-import Crypto
 import Foundation
 import Synchronization
 

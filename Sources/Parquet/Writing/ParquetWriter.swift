@@ -157,7 +157,7 @@ public struct ParquetWriter: Sendable {
                             meta.list(2, .i32, count: 2) { meta, item in meta.zigzag(item == 0 ? 0 : 3) }
                             meta.list(3, .binary, count: 1) { meta, _ in
                                 meta.varint(UInt64(schema.name.utf8.count))
-                                meta.append(Array(schema.name.utf8))
+                                meta.appendRaw(Array(schema.name.utf8))
                             }
                             meta.i32(4, codec.rawValue)
                             meta.i64(5, chunk.valueCount)
@@ -183,11 +183,6 @@ public struct ParquetWriter: Sendable {
         }
         return writer.finish()
     }
-}
-
-extension CompactWriter {
-    /// Appends raw bytes (a list element's body).
-    mutating func append(_ raw: [UInt8]) { appendRaw(raw) }
 }
 
 /// Writes a logical type union.
