@@ -12,6 +12,8 @@
 #   sizes, hash checks), one process per transfer, authorization included;
 #   curl: `curl -o /dev/null` of b2kit's object with the account's token, best of 3 (the goal's reference);
 #   then `curl -o FILE` into the scratch folder, best of 3 (what a download that writes a file can reach).
+#   and, like for like, `b2kit cp` of the same object to a file and `b2kit cat` of it to /dev/null, best of 3 each
+#   (both check the SHA-1 as they go; curl checks nothing).
 # Also records each step's client CPU (user + system, from bash's `time`) and the emulator's CPU (from
 # /proc/PID/stat). Prints a table and writes a dated section to Benchmarks/BENCHMARKS.md (a section with the
 # same heading, date and commit is replaced). Scratch space: /dev/shm when it has room for about 7 GiB
@@ -192,6 +194,27 @@ curl_best curl /dev/null
 # Not a goal, a ceiling: what a download that writes the bytes to a file beside the others can reach here.
 log "curl: $curl_file_cmd $download_url/file/$bucket/$curl_object, $curl_runs runs"
 curl_best curlfile "$work/copy-curl"
+# Like for like, best of $curl_runs as for curl: b2kit writing the same object to a file (cp, SHA-1 checked), and
+# streaming it to /dev/null (cat, SHA-1 checked as it streams).
+b2kit_best() { # KEY COMMAND...: best wall-clock MB/s of $curl_runs runs (a file written by cp is deleted after each)
+    local key=$1 speeds=() _ t0 t1
+    shift
+    for _ in $(seq 1 "$curl_runs"); do
+        t0=$(date +%s.%N)
+        timeout "$step_timeout" "$@" >"$work/$key.out" 2>"$work/$key.err" || { cat "$work/$key.err" >&2; die "$key failed: $*"; }
+        t1=$(date +%s.%N)
+        speeds+=("$(awk -v a="$t0" -v b="$t1" -v n="$size" 'BEGIN { printf "%.0f", n / (b - a) / 1e6 }')")
+        rm -f "$work/copy-b2kit-best" "$work/$key.out"
+    done
+    result[$key.best]=$(printf '%s\n' "${speeds[@]}" | sort -g | tail -n1)
+    result[$key.runs]=$(IFS=,; echo "${speeds[*]}" | sed 's/,/, /g')
+}
+if [[ " ${tools[*]} " == *" b2kit "* ]]; then
+    log "b2kit: cp b2://$bucket/b2kit-1gib FILE, $curl_runs runs"
+    b2kit_best b2kitfile "$b2kit" cp "b2://$bucket/b2kit-1gib" "$work/copy-b2kit-best"
+    log "b2kit: cat b2://$bucket/b2kit-1gib > /dev/null, $curl_runs runs"
+    b2kit_best b2kitnull sh -c '"$1" cat "$2" >/dev/null' sh "$b2kit" "b2://$bucket/b2kit-1gib"
+fi
 curl_check=$(curl -fsS --max-time "$step_timeout" -H "Authorization: $token" "$download_url/file/$bucket/$curl_object" \
     | sha1sum | cut -d' ' -f1)
 [[ $curl_check == "$source_sha1" ]] || die "curl: SHA-1 $curl_check, expected $source_sha1"
@@ -238,6 +261,12 @@ table=$(
         "${result[curl.best]}"
     printf '| curl -o FILE, best of %s (runs: %s) | | | | %s | | | |\n' "$curl_runs" "${result[curlfile.runs]}" \
         "${result[curlfile.best]}"
+    if [[ -n ${result[b2kitfile.best]:-} ]]; then
+        printf '| b2kit cp to FILE, best of %s (runs: %s) | | | | %s | | | |\n' "$curl_runs" "${result[b2kitfile.runs]}" \
+            "${result[b2kitfile.best]}"
+        printf '| b2kit cat > /dev/null, best of %s (runs: %s) | | | | %s | | | |\n' "$curl_runs" \
+            "${result[b2kitnull.runs]}" "${result[b2kitnull.best]}"
+    fi
 )
 summary=""
 if [[ -n ${result[b2kit.up.mbps]:-} ]]; then
@@ -249,8 +278,12 @@ if [[ -n ${result[b2kit.up.mbps]:-} ]]; then
                 "$(ratio "${result[b2kit.up.mbps]}" "$up_best")" "$up_peer" "$up_best" \
                 "$(ratio "${result[b2kit.down.mbps]}" "$down_best")" "$down_peer" "$down_best"
         fi
-        printf -- '- b2kit download / curl -o /dev/null (best of %s): %s; goal 0.80. b2kit download / curl -o FILE: %s.\n' \
-            "$curl_runs" "$(ratio "${result[b2kit.down.mbps]}" "${result[curl.best]}")" \
+        printf -- '- Like for like, best of %s each (goal 0.80): `b2kit cp` to a file (runs %s MB/s) / `curl -o FILE`: %s;' \
+            "$curl_runs" "${result[b2kitfile.runs]}" "$(ratio "${result[b2kitfile.best]}" "${result[curlfile.best]}")"
+        printf -- ' `b2kit cat > /dev/null` (runs %s MB/s) / `curl -o /dev/null`: %s.\n' \
+            "${result[b2kitnull.runs]}" "$(ratio "${result[b2kitnull.best]}" "${result[curl.best]}")"
+        printf -- '- The single timed `b2kit cp` above / curl -o /dev/null: %s; / curl -o FILE: %s.\n' \
+            "$(ratio "${result[b2kit.down.mbps]}" "${result[curl.best]}")" \
             "$(ratio "${result[b2kit.down.mbps]}" "${result[curlfile.best]}")"
     )
 fi
@@ -289,6 +322,8 @@ $(for tool in "${tools[@]}"; do printf '  - `%s`, then `%s`\n' "${up_cmd[$tool]}
   - \`$curl_cmd URL/file/BUCKET/$curl_object\`, $curl_runs times (the goal's reference), then
     \`$curl_file_cmd URL/file/BUCKET/$curl_object\`, $curl_runs times, FILE beside the other copies and
     deleted after each run (a ceiling for downloads that write a file on this machine).
+  - like for like: \`b2kit cp b2://BUCKET/$curl_object FILE\` and \`b2kit cat b2://BUCKET/$curl_object > /dev/null\`,
+    $curl_runs times each (wall clock, authorization included, SHA-1 checked while streaming).
 
 $table
 
