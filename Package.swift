@@ -69,7 +69,8 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .target(name: "Parquet"),
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
+        .target(name: "Parquet", dependencies: ["CZlib"]),
         .target(
             name: "B2Tables",
             dependencies: ["B2Kit", "Parquet", .product(name: "NIOCore", package: "swift-nio")]

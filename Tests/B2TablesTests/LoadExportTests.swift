@@ -59,6 +59,34 @@ struct LoadExportTests {
         }
     }
 
+    @Test("A .csv.gz exports as gzip, loads back equal, stops at a row limit, and a damaged one is a clear error")
+    func gzipCSV() async throws {
+        try await Self.withClient { client in
+            let bucket = try await client.createBucket(named: "gzip-bucket")
+            var text = "n,name\n"
+            for n in 0..<20_000 { text += "\(n),row \(n)\n" }
+            let table = try CSVReader.read(Array(text.utf8))
+            let version = try await client.exportTable(table, bucket: "gzip-bucket", key: "t.csv.gz")
+            #expect(version.contentType == "application/gzip")
+            #expect(version.contentLength < Int64(text.utf8.count) / 3)
+            var stored: [UInt8] = []
+            try await client.download(bucketName: "gzip-bucket", name: "t.csv.gz") { stored += $0.readableBytesView }
+            #expect(stored.prefix(2) == [0x1F, 0x8B])
+            #expect(try await client.loadTable(bucket: "gzip-bucket", key: "t.csv.gz") == table)
+            let head = try await client.loadTable(bucket: "gzip-bucket", key: "t.csv.gz", limit: 3)
+            #expect(head.rowCount == 3 && head[column: "name"]?[2] == .string("row 2"))
+            try await client.upload(
+                .bytes(ByteBuffer(bytes: stored.prefix(stored.count / 2))), to: bucket, as: "cut.csv.gz")
+            await #expect {
+                _ = try await client.loadTable(bucket: "gzip-bucket", key: "cut.csv.gz")
+            } throws: { ($0 as? B2Error)?.message.contains("truncated") == true }
+            try await client.upload(.bytes(ByteBuffer(string: "a,b\n1,2\n")), to: bucket, as: "plain.csv.gz")
+            await #expect {
+                _ = try await client.loadTable(bucket: "gzip-bucket", key: "plain.csv.gz")
+            } throws: { ($0 as? B2Error)?.message.contains("not gzip") == true }
+        }
+    }
+
     @Test("Unknown extensions are usage errors listing the known ones")
     func unknownExtension() async throws {
         #expect {

@@ -69,12 +69,13 @@ public enum TableOperation {
         switch destination {
         case .local(let path):
             let chosen = try format ?? TableFormat.infer(fromName: path).format
+            let gzip = path.lowercased().hasSuffix(".gz")
             let temporary = path + ".b2kit-" + UUID().uuidString
             guard FileManager.default.createFile(atPath: temporary, contents: nil),
                 let handle = FileHandle(forWritingAtPath: temporary)
             else { throw B2Error(.localFile, "Cannot write \(path): check the folder exists and is writable") }
             do {
-                try TableEncoder.encode(table, as: chosen) { handle.write(Data($0)) }
+                try TableEncoder.encode(table, as: chosen, gzip: gzip) { handle.write(Data($0)) }
                 try handle.close()
                 guard rename(temporary, path) == 0 else {
                     throw B2Error(.localFile, "Cannot write \(path) (errno \(errno))")
@@ -113,12 +114,9 @@ public enum TableOperation {
                 throw B2Error(.localFile, "Cannot read \(file): check that it exists and is readable")
             }
             defer { try? handle.close() }
-            if inferred.1 {
-                throw B2Error(
-                    .usage, "\(file) is gzip-compressed: compressed tables are not readable yet in this build")
-            }
             var decoder = try TableDecoder(
-                options: .init(format: inferred.0, limit: options.limit, recordsPath: options.recordsPath)
+                options: .init(
+                    format: inferred.0, limit: options.limit, recordsPath: options.recordsPath, gzip: inferred.1)
             )
             while !decoder.isSatisfied, let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty {
                 try decoder.consume(chunk)

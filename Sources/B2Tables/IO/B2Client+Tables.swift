@@ -18,11 +18,8 @@ extension B2Client {
         recordsPath: String? = nil
     ) async throws -> Table {
         let inferred = try format.map { ($0, false) } ?? TableFormat.infer(fromName: key)
-        guard !inferred.1 else {
-            throw B2Error(.usage, "\(key) is gzip-compressed: compressed tables are not readable yet in this build")
-        }
         var decoder = try TableDecoder(
-            options: .init(format: inferred.0, limit: limit, recordsPath: recordsPath)
+            options: .init(format: inferred.0, limit: limit, recordsPath: recordsPath, gzip: inferred.1)
         )
         do {
             try await download(bucketName: bucket, name: key) { chunk in
@@ -42,6 +39,7 @@ extension B2Client {
         -> B2FileVersion
     {
         let chosen = try format ?? TableFormat.infer(fromName: key).format
+        let gzip = key.lowercased().hasSuffix(".gz")
         let staging = FileManager.default.temporaryDirectory.appendingPathComponent("b2kit-export-\(UUID())").path
         defer { try? FileManager.default.removeItem(atPath: staging) }
         guard FileManager.default.createFile(atPath: staging, contents: nil),
@@ -49,16 +47,16 @@ extension B2Client {
         else {
             throw B2Error(.localFile, "Cannot stage the export in \(staging): check the temporary folder")
         }
-        try TableEncoder.encode(table, as: chosen) { handle.write(Data($0)) }
+        try TableEncoder.encode(table, as: chosen, gzip: gzip) { handle.write(Data($0)) }
         try handle.close()
         let target = try await self.bucket(named: bucket)
-        let contentType =
+        let plainType =
             switch chosen {
             case .csv: "text/csv"
             case .json: "application/json"
             case .jsonLines: "application/x-ndjson"
             case .parquet: "application/vnd.apache.parquet"
             }
-        return try await upload(.file(staging), to: target, as: key, contentType: contentType)
+        return try await upload(.file(staging), to: target, as: key, contentType: gzip ? "application/gzip" : plainType)
     }
 }

@@ -1,8 +1,11 @@
 import B2Kit
+import Parquet
 
 /// Decodes a table from bytes arriving in chunks, stopping as soon as a row limit is met where the format allows
 /// (CSV and JSON Lines); JSON documents and Parquet files (whose footer comes last) are decoded at the end.
-public struct TableDecoder: Sendable {
+///
+/// With `gzip`, the bytes are inflated as they arrive (`.csv.gz`), so a row limit still stops the read early.
+public struct TableDecoder {
     /// How to read.
     public struct Options: Sendable {
         /// The format.
@@ -15,6 +18,8 @@ public struct TableDecoder: Sendable {
         public var parseDates: [String]
         /// The dotted path of the records inside a JSON envelope.
         public var recordsPath: String?
+        /// The bytes are gzip-compressed (`.csv.gz`).
+        public var gzip: Bool
 
         /// Creates options.
         public init(
@@ -22,13 +27,15 @@ public struct TableDecoder: Sendable {
             limit: Int? = nil,
             delimiter: UInt8 = UInt8(ascii: ","),
             parseDates: [String] = [],
-            recordsPath: String? = nil
+            recordsPath: String? = nil,
+            gzip: Bool = false
         ) {
             self.format = format
             self.limit = limit
             self.delimiter = delimiter
             self.parseDates = parseDates
             self.recordsPath = recordsPath
+            self.gzip = gzip
         }
     }
 
@@ -36,10 +43,12 @@ public struct TableDecoder: Sendable {
     private var csv: CSVReader?
     private var buffered: [UInt8] = []
     private var lineRows = 0
+    private let inflater: GzipInflater?
 
     /// Creates a decoder.
     public init(options: Options) throws {
         self.options = options
+        inflater = options.gzip ? try Self.translatingGzipErrors { try GzipInflater() } : nil
         switch options.format {
         case .csv:
             csv = CSVReader(
@@ -59,6 +68,16 @@ public struct TableDecoder: Sendable {
 
     /// Takes the next chunk.
     public mutating func consume<Bytes: Collection<UInt8>>(_ chunk: Bytes) throws {
+        guard let inflater else { return try consumePlain(chunk) }
+        let bytes = Array(chunk)
+        try Self.translatingGzipErrors {
+            try bytes.withUnsafeBufferPointer { compressed in
+                try inflater.inflate(compressed) { try consumePlain($0) }
+            }
+        }
+    }
+
+    private mutating func consumePlain<Bytes: Collection<UInt8>>(_ chunk: Bytes) throws {
         if csv != nil {
             try csv!.consume(chunk)
             return
@@ -71,11 +90,22 @@ public struct TableDecoder: Sendable {
 
     /// The table.
     public mutating func finish() throws -> Table {
+        if let inflater, !inflater.finished, !isSatisfied {
+            throw B2Error(.integrity, "The gzip data ends early: the .gz file is truncated; fetch it again")
+        }
         if csv != nil { return try csv!.finish() }
         if options.format == .parquet { return try Table(parquet: buffered, limit: options.limit) }
         return try JSONTableReader.read(
             buffered, layout: options.format == .jsonLines ? .lines : .auto, recordsPath: options.recordsPath,
             limit: options.limit
         )
+    }
+
+    private static func translatingGzipErrors<T>(_ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch let error as ParquetError {
+            throw B2Error(.integrity, "\(error.message): the .gz file is damaged or not gzip")
+        }
     }
 }

@@ -143,6 +143,10 @@ struct ColumnChunkReader {
         switch chunk.codec {
         case .uncompressed: output = Array(page)
         case .snappy: output = try Snappy.decompress(page)
+        case .gzip: output = try Gzip.decompress(page, size: size)
+        case .zstd: output = try Zstd.decompress(page, size: size)
+        case .lz4Raw: output = try LZ4Raw.decompress(page, size: size)
+        case .brotli: output = try Brotli.decompress(page, size: size)
         default:
             throw ParquetError.unsupported(
                 "Column \(element.name) is compressed with \(chunk.codec), which this reader does not decode yet"
