@@ -27,7 +27,7 @@ final class EventLog: Sendable {
     }
 
     func append(_ event: SyncEvent, destination: SyncEndpoint) {
-        var object: [String: Any] = ["at": Self.timestamp(Date())]
+        var object: [String: Any] = ["at": ISO8601DateFormatter().string(from: Date())]
         switch event {
         case .copied(let item, let reason, let dryRun):
             guard !dryRun else { return }
@@ -54,16 +54,5 @@ final class EventLog: Sendable {
         }
         guard let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]) else { return }
         handle.withLock { $0.write(data + Data("\n".utf8)) }
-    }
-
-    /// `date` in UTC as ISO 8601 to the second (`2026-11-22T09:05:07Z`), without a formatter per line: events
-    /// are written on the sync's hot path.
-    static func timestamp(_ date: Date) -> String {
-        var seconds = time_t(date.timeIntervalSince1970.rounded(.down))
-        var parts = tm()
-        gmtime_r(&seconds, &parts)
-        func two(_ value: Int32) -> String { value < 10 ? "0\(value)" : "\(value)" }
-        return "\(parts.tm_year + 1900)-\(two(parts.tm_mon + 1))-\(two(parts.tm_mday))T"
-            + "\(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec))Z"
     }
 }
