@@ -8,12 +8,9 @@ extension S3Client {
     ///   - bucket: The bucket.
     ///   - key: The object key.
     ///   - contentType: The content type of the final object.
-    ///   - metadata: User metadata of the final object, sent as `x-amz-meta-*`.
     /// - Returns: The upload id.
-    public func createMultipartUpload(
-        bucket: String, key: String, contentType: String? = nil, metadata: [String: String] = [:]
-    ) async throws -> String {
-        let headers = S3Request.headers(contentType: contentType, metadata: metadata)
+    public func createMultipartUpload(bucket: String, key: String, contentType: String? = nil) async throws -> String {
+        let headers = contentType.map { [SigV4Request.Header("content-type", $0)] } ?? []
         let document = try await callXML(
             S3Request("POST", bucket: bucket, key: key, query: [SigV4Request.QueryItem("uploads")], headers: headers),
             operation: "start a multipart upload of s3://\(bucket)/\(key)", context: .init(bucket: bucket, key: key))

@@ -89,52 +89,28 @@ extension S3Client {
         }
     }
 
-    /// Downloads an object to a local file: written to a temporary file beside it, checked, then renamed into place.
-    ///
-    /// A single-part object's ETag is the MD5 of its bytes, so those downloads are checked against it; multipart
-    /// ETags (`MD5-COUNT`) say nothing about the bytes and are not.
+    /// Downloads an object to a local file: written to a temporary file beside it, then renamed into place.
     ///
     /// - Parameters:
     ///   - bucket: The bucket.
     ///   - key: The object key.
     ///   - path: The local file to create or replace.
-    ///   - modifiedMillis: The modification time to give the file (milliseconds since 1970); the object's
-    ///     `src_last_modified_millis` metadata, else its Last-Modified, when nil.
     ///   - progress: Called with the bytes received so far.
     /// - Returns: The object's description.
     @discardableResult
     public func download(
-        bucket: String, key: String, to path: String, modifiedMillis: Int64? = nil,
-        progress: (@Sendable (Int64) -> Void)? = nil
+        bucket: String, key: String, to path: String, progress: (@Sendable (Int64) -> Void)? = nil
     ) async throws -> S3ObjectHead {
-        let directory = (path as NSString).deletingLastPathComponent
-        let folder = directory.isEmpty ? "." : directory
-        let temporary = folder + "/." + (path as NSString).lastPathComponent + ".b2kit-" + UUID().uuidString
+        let temporary = path + ".b2kit-\(UInt32.random(in: 0...UInt32.max))"
         do {
             let writer = try DirectFileWriter(creating: temporary)
             var received: Int64 = 0
-            var md5 = Insecure.MD5()
             let head = try await getObject(bucket: bucket, key: key) { chunk in
                 try writer.write(chunk, at: received)
-                chunk.withUnsafeReadableBytes { md5.update(bufferPointer: $0) }
                 received += Int64(chunk.readableBytes)
                 progress?(received)
             }
             try writer.synchronize()
-            if let eTag = head.eTag?.lowercased(), eTag.utf8.count == 32, eTag.allSatisfy(\.isHexDigit) {
-                let digest = Hex.string(md5.finalize())
-                guard digest == eTag else {
-                    throw B2Error(
-                        .integrity,
-                        "The download of s3://\(bucket)/\(key) has MD5 \(digest) but its ETag says \(eTag): the bytes "
-                            + "were damaged on the way; run the command again",
-                        context: .init(bucket: bucket, key: key))
-                }
-            }
-            let modified =
-                modifiedMillis ?? head.metadata["src_last_modified_millis"].flatMap { Int64($0) }
-                ?? head.lastModified.map { Int64(($0.timeIntervalSince1970 * 1000).rounded()) }
-            if let modified { FileModificationTime.set(modified, on: temporary) }
             guard rename(temporary, path) == 0 else {
                 throw B2Error(.localFile, "Could not move \(temporary) into place as \(path): check the folder")
             }
@@ -186,11 +162,13 @@ extension S3Client {
     func put(
         _ body: S3Body, bucket: String, key: String, contentType: String?, metadata: [String: String]
     ) async throws -> String? {
+        var headers: [SigV4Request.Header] = []
+        if let contentType { headers.append(SigV4Request.Header("content-type", contentType)) }
+        for (name, value) in metadata.sorted(by: { $0.key < $1.key }) {
+            headers.append(SigV4Request.Header("x-amz-meta-\(name.lowercased())", value))
+        }
         let (answer, _) = try await call(
-            S3Request(
-                "PUT", bucket: bucket, key: key,
-                headers: S3Request.headers(contentType: contentType, metadata: metadata),
-                body: body),
+            S3Request("PUT", bucket: bucket, key: key, headers: headers, body: body),
             operation: "put s3://\(bucket)/\(key)", context: .init(bucket: bucket, key: key))
         return answer.first(name: "ETag").map(S3Wire.unquote)
     }

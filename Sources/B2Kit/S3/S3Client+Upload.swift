@@ -13,25 +13,22 @@ extension S3Client {
     ///   - partSize: The part size (S3's minimum is 5 MiB); 16 MiB by default.
     ///   - concurrency: Parts in flight at once.
     ///   - contentType: The content type.
-    ///   - metadata: User metadata, sent as `x-amz-meta-*` (B2 keeps it as file info).
     ///   - progress: Called with the bytes sent so far.
     /// - Returns: The object's ETag, without quotes.
     @discardableResult
     public func uploadFile(
         _ path: String, bucket: String, key: String, partSize: Int64 = 16 << 20, concurrency: Int = 4,
-        contentType: String? = nil, metadata: [String: String] = [:], progress: (@Sendable (Int64) -> Void)? = nil
+        contentType: String? = nil, progress: (@Sendable (Int64) -> Void)? = nil
     ) async throws -> String? {
         let size = try UploadSource.file(path).describe().size
         let partSize = max(partSize, 5 << 20)
         guard size > partSize else {
             let eTag = try await put(
-                .file(path: path, range: 0..<size), bucket: bucket, key: key, contentType: contentType,
-                metadata: metadata)
+                .file(path: path, range: 0..<size), bucket: bucket, key: key, contentType: contentType, metadata: [:])
             progress?(size)
             return eTag
         }
-        let uploadId = try await createMultipartUpload(
-            bucket: bucket, key: key, contentType: contentType, metadata: metadata)
+        let uploadId = try await createMultipartUpload(bucket: bucket, key: key, contentType: contentType)
         let count = Int((size + partSize - 1) / partSize)
         let meter = ProgressMeter(report: progress)
         do {

@@ -21,17 +21,6 @@ struct S3Request: Sendable {
         self.body = body
     }
 
-    /// The headers of a request that creates an object: its content type and its user metadata as `x-amz-meta-*`
-    /// (names lower-cased, in name order).
-    static func headers(contentType: String?, metadata: [String: String]) -> [SigV4Request.Header] {
-        var headers: [SigV4Request.Header] = []
-        if let contentType { headers.append(SigV4Request.Header("content-type", contentType)) }
-        for (name, value) in metadata.sorted(by: { $0.key < $1.key }) {
-            headers.append(SigV4Request.Header("x-amz-meta-\(name.lowercased())", value))
-        }
-        return headers
-    }
-
     /// The decoded path-style path: `/`, `/bucket` or `/bucket/key`.
     var path: String {
         guard let bucket else { return "/" }

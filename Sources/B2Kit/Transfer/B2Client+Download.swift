@@ -124,7 +124,15 @@ extension B2Client {
                 bucketName: bucketName, name: name, temporary: temporary, expectedSize: expectedSize,
                 concurrency: concurrency, progress: progress
             )
-            if let modified = result.modifiedMillis { FileModificationTime.set(modified, on: temporary) }
+            if let modified = result.modifiedMillis {
+                // Exact to the millisecond (a Date's double would round some times down by one), so a sync that
+                // compares sizes and times sees the file it wrote as unchanged.
+                let seconds = modified >= 0 ? modified / 1000 : (modified - 999) / 1000
+                let nanoseconds = (modified - seconds * 1000) * 1_000_000
+                let time = timespec(tv_sec: Int(seconds), tv_nsec: Int(nanoseconds))
+                let times = [time, time]
+                _ = utimensat(AT_FDCWD, temporary, times, 0)
+            }
             guard rename(temporary, path) == 0 else {
                 throw B2Error(.localFile, "Cannot write \(path) (errno \(errno)): check the folder's permissions")
             }

@@ -30,13 +30,6 @@ public enum SyncEndpoint: Sendable, Hashable, CustomStringConvertible {
         return path.key.hasSuffix("/") ? path.key : path.key + "/"
     }
 
-    /// True for an `s3://` path: listed and copied through the S3-compatible API, whose listings carry neither
-    /// SHA-1s nor the files' own modification times.
-    var isS3: Bool {
-        guard case .bucket(let path) = self else { return false }
-        return path.scheme == .s3
-    }
-
     /// The side as written.
     public var description: String {
         switch self {

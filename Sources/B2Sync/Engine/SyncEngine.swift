@@ -187,15 +187,15 @@ public struct SyncEngine: Sendable {
         sides: SyncSides
     ) async throws -> Bool {
         guard source.size == destination.size else { return false }
-        if comparison == .checksum, !sides.source.isS3, !sides.destination.isS3,
-            let left = try await sha1(of: source, on: sides.source),
-            let right = try await sha1(of: destination, on: sides.destination)
-        {
+        switch comparison {
+        case .sizeAndTime:
+            return source.modifiedMillis == destination.modifiedMillis
+        case .checksum:
+            guard let left = try await sha1(of: source, on: sides.source),
+                let right = try await sha1(of: destination, on: sides.destination)
+            else { return source.modifiedMillis == destination.modifiedMillis }
             return left == right
         }
-        // Sizes and times (also for `checksum` when a side has no SHA-1: S3 listings carry none).
-        if source.modifiedMillis == destination.modifiedMillis { return true }
-        return try await source.modifiedMillis == sides.exactModifiedMillis(ofDestination: destination)
     }
 
     /// The SHA-1 of an object: B2's for a bucket (nil when B2 does not know it); for a local file, the one cached

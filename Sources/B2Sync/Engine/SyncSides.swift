@@ -9,8 +9,6 @@ struct SyncSides: Sendable {
     let source: SyncEndpoint
     let destination: SyncEndpoint
     private let buckets: [SyncEndpoint: B2Bucket]
-    /// The S3 client of the same account, when a side is an `s3://` path.
-    private let s3: S3Client?
 
     init(client: B2Client, source: SyncEndpoint, destination: SyncEndpoint, dryRun: Bool) async throws {
         if case .folder = source, case .folder = destination {
@@ -18,21 +16,16 @@ struct SyncSides: Sendable {
                 .usage, "Both sides are local folders: one side of a sync must be b2://BUCKET/PREFIX"
             )
         }
-        if case .bucket(let from) = source, case .bucket(let to) = destination, from.scheme == .s3 || to.scheme == .s3 {
-            let native = { (path: B2Path) in B2Path(scheme: .b2, bucket: path.bucket, key: path.key) }
-            throw B2Error(
-                .usage,
-                "A sync between two buckets copies on the server through the native API: write "
-                    + "\(native(from)) \(native(to)) (the same buckets; s3:// paths sync with a local folder)"
-            )
-        }
         var buckets: [SyncEndpoint: B2Bucket] = [:]
-        var s3: S3Client?
         for side in [source, destination] {
             switch side {
-            case .bucket(let path) where path.scheme == .s3:
-                s3 = try await client.s3Client()
             case .bucket(let path):
+                guard path.scheme == .b2 else {
+                    let native = B2Path(scheme: .b2, bucket: path.bucket, key: path.key)
+                    throw B2Error(
+                        .usage, "sync does not take s3:// paths yet: write \(native) (the same bucket, native API)"
+                    )
+                }
                 buckets[side] = try await client.bucket(named: path.bucket)
             case .folder(let path) where side == destination && !dryRun:
                 do {
@@ -51,7 +44,6 @@ struct SyncSides: Sendable {
         self.source = source
         self.destination = destination
         self.buckets = buckets
-        self.s3 = s3
     }
 
     /// The objects of one side, in B2's order.
@@ -59,8 +51,6 @@ struct SyncSides: Sendable {
         -> ObjectListing
     {
         switch side {
-        case .bucket(let path) where path.scheme == .s3:
-            return ObjectListing(S3Listing(client: try s3Client(), bucket: path.bucket, prefix: side.folderPrefix))
         case .bucket:
             let listing = try await RemoteListing(client: client, bucket: buckets[side]!, prefix: side.folderPrefix)
             return ObjectListing(listing)
@@ -79,20 +69,6 @@ struct SyncSides: Sendable {
     func copy(_ object: SyncObject, progress: @escaping @Sendable (Int64) -> Void) async throws -> B2FileVersion? {
         let meter = DeltaMeter(report: progress)
         switch (source, destination) {
-        case (.bucket(let path), .folder(let root)) where path.scheme == .s3:
-            let target = root + "/" + object.name
-            try Self.makeParentFolders(of: target, under: root)
-            try await s3Client().download(
-                bucket: path.bucket, key: source.folderPrefix + object.name, to: target,
-                modifiedMillis: object.modifiedMillis, progress: meter.update
-            )
-            return nil
-        case (.folder(let root), .bucket(let path)) where path.scheme == .s3:
-            try await s3Client().uploadFile(
-                root + "/" + object.name, bucket: path.bucket, key: destination.folderPrefix + object.name,
-                metadata: [Self.modifiedMetadata: String(object.modifiedMillis)], progress: meter.update
-            )
-            return nil
         case (.bucket(let path), .folder(let root)):
             let target = root + "/" + object.name
             try Self.makeParentFolders(of: target, under: root)
@@ -126,30 +102,10 @@ struct SyncSides: Sendable {
             guard unlink(path) == 0 || errno == ENOENT else {
                 throw B2Error(.localFile, "Cannot delete \(path) (errno \(errno)): check the folder's permissions")
             }
-        case .bucket(let path) where path.scheme == .s3:
-            try await s3Client().deleteObject(bucket: path.bucket, key: destination.folderPrefix + object.name)
         case .bucket:
             guard let version = object.version else { return }
             try await client.deleteFileVersion(version, in: buckets[destination]!)
         }
-    }
-
-    /// The file info (S3 metadata) that keeps a file's modification time in B2, as the native API's clients do.
-    static let modifiedMetadata = "src_last_modified_millis"
-
-    /// The modification time of a destination object, for comparing with the source's.
-    ///
-    /// An S3 listing gives upload times, so for an `s3://` destination the time b2kit stored when it uploaded the
-    /// object (its `src_last_modified_millis` metadata) is read with one HEAD request; the listed time otherwise.
-    func exactModifiedMillis(ofDestination object: SyncObject) async throws -> Int64 {
-        guard case .bucket(let path) = destination, path.scheme == .s3 else { return object.modifiedMillis }
-        let head = try await s3Client().headObject(bucket: path.bucket, key: destination.folderPrefix + object.name)
-        return head?.metadata[Self.modifiedMetadata].flatMap { Int64($0) } ?? object.modifiedMillis
-    }
-
-    private func s3Client() throws -> S3Client {
-        guard let s3 else { preconditionFailure("an s3:// side was resolved without an S3 client") }
-        return s3
     }
 
     /// Creates the folders above `path` (below `root`), refusing when a file stands where a folder must go.
