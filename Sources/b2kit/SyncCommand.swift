@@ -16,15 +16,19 @@ struct SyncCommand: AsyncParsableCommand {
             folder, ** across folders, ?, [a-z], {csv,json}; a leading / anchors at the root of the source.
             Exit codes: 0 everything synced, 1 runtime failure, 2 usage error, 3 some objects failed or were \
             refused (listed).
+            s3:// sides use the account's S3-compatible API (sign with an application key: B2 refuses the master \
+            key there). S3 listings carry upload times and no SHA-1: a copy on s3:// counts as current when it is \
+            the same size and was uploaded at or after the source's last change, and --compare checksum falls \
+            back to that. Both bucket sides must use the same scheme.
             """
     )
 
     @OptionGroup var options: GlobalOptions
 
-    @Argument(help: "Source: b2://BUCKET/PREFIX or a local folder.")
+    @Argument(help: "Source: b2://BUCKET/PREFIX (native API), s3://BUCKET/PREFIX (S3 API) or a local folder.")
     var source: String
 
-    @Argument(help: "Destination: a local folder or b2://BUCKET/PREFIX.")
+    @Argument(help: "Destination: a local folder, b2://BUCKET/PREFIX or s3://BUCKET/PREFIX.")
     var destination: String
 
     @Option(name: .long, help: "Sync only names matching this glob (repeatable; order matters, see above).")

@@ -15,6 +15,8 @@ import Testing
 struct SyncWorld: Sendable {
     let client: B2Client
     let folder: String
+    /// The emulator's port (its native and S3 APIs).
+    var port = 0
 
     static func run(_ body: @Sendable (SyncWorld) async throws -> Void) async throws {
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("b2sync-\(UUID())").path
@@ -29,7 +31,7 @@ struct SyncWorld: Sendable {
                 keyId: "synckey", applicationKey: "syncsecret", apiBaseURL: "http://127.0.0.1:\(http.port!)",
                 retryPolicy: RetryPolicy(maximumAttempts: 8, jitter: { 0 }, sleep: { _ in })
             )
-            try await body(SyncWorld(client: client, folder: scratch + "/local"))
+            try await body(SyncWorld(client: client, folder: scratch + "/local", port: http.port!))
         }
     }
 
@@ -217,8 +219,11 @@ struct EngineTests {
                 _ = try await world.sync(.folder("/tmp/x"), .folder("/tmp/y"))
             } throws: { ($0 as? B2Error)?.code == .usage }
             await #expect {
-                _ = try await world.sync(.bucket(B2Path(scheme: .s3, bucket: "some-bucket")), .folder(world.folder))
-            } throws: { ($0 as? B2Error)?.message.contains("b2://some-bucket") == true }
+                _ = try await world.sync(
+                    .bucket(B2Path(scheme: .s3, bucket: "some-bucket")), .bucket(B2Path(bucket: "other")))
+            } throws: {
+                ($0 as? B2Error)?.code == .usage && ($0 as? B2Error)?.message.contains("both as s3://") == true
+            }
             await #expect {
                 _ = try await world.sync(.bucket(B2Path(bucket: "no-such-bucket")), .folder(world.folder))
             } throws: { ($0 as? B2Error)?.code == .notFound }
@@ -281,6 +286,36 @@ struct StateTests {
             }
             let third = try await engine.run(from: .folder(world.folder), to: destination, options: options)
             #expect(third.copied == 1)
+        }
+    }
+
+    @Test("After an unfinished run, files already in place get their catalog rows and events, once, without a copy")
+    func reconcileAfterInterruptedRun() async throws {
+        try await SyncWorld.run { world in
+            let bucket = try await world.client.createBucket(named: "sync-reconcile")
+            for name in ["one.csv", "two/three.json"] { try await world.put(bucket, name, "bytes of \(name)") }
+            let source = SyncEndpoint.bucket(B2Path(bucket: "sync-reconcile"))
+            // The files are renamed into place, then the process dies before their rows are written: a sync
+            // without a state database puts them there, and a run begun but never finished marks the crash.
+            let placed = try await world.sync(source, .folder(world.folder))
+            #expect(placed.copied == 2)
+            let state = try SyncState(path: world.folder + ".state.db")
+            _ = try await state.beginRun()
+            let events = Mutex<[String]>([])
+            let engine = SyncEngine(client: world.client, state: state) { event in
+                if case .copied(let object, _, false) = event { events.withLock { $0.append(object.name) } }
+            }
+            let rerun = try await engine.run(from: source, to: .folder(world.folder))
+            #expect(rerun.copied == 0 && rerun.skipped == 2)
+            let rows = try await state.catalog()
+            #expect(rows.map(\.name) == ["one.csv", "two/three.json"])
+            #expect(rows.first?.localPath == world.folder + "/one.csv")
+            #expect(rows.first?.sha1 == LocalDigestReference.sha1("bytes of one.csv"))
+            #expect(events.withLock { $0 } == ["one.csv", "two/three.json"])
+            // That run finished: the next one reports nothing again.
+            let quiet = try await engine.run(from: source, to: .folder(world.folder))
+            #expect(quiet.skipped == 2)
+            #expect(events.withLock { $0 }.count == 2)
         }
     }
 }

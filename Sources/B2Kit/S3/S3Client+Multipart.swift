@@ -8,9 +8,15 @@ extension S3Client {
     ///   - bucket: The bucket.
     ///   - key: The object key.
     ///   - contentType: The content type of the final object.
+    ///   - metadata: User metadata of the final object, sent as `x-amz-meta-*`.
     /// - Returns: The upload id.
-    public func createMultipartUpload(bucket: String, key: String, contentType: String? = nil) async throws -> String {
-        let headers = contentType.map { [SigV4Request.Header("content-type", $0)] } ?? []
+    public func createMultipartUpload(
+        bucket: String, key: String, contentType: String? = nil, metadata: [String: String] = [:]
+    ) async throws -> String {
+        var headers = contentType.map { [SigV4Request.Header("content-type", $0)] } ?? []
+        for (name, value) in metadata.sorted(by: { $0.key < $1.key }) {
+            headers.append(SigV4Request.Header("x-amz-meta-\(name.lowercased())", value))
+        }
         let document = try await callXML(
             S3Request("POST", bucket: bucket, key: key, query: [SigV4Request.QueryItem("uploads")], headers: headers),
             operation: "start a multipart upload of s3://\(bucket)/\(key)", context: .init(bucket: bucket, key: key))

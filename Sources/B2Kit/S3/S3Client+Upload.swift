@@ -1,10 +1,10 @@
 import NIOCore
-import _NIOFileSystem
 
 extension S3Client {
     /// Uploads a local file: one PutObject when it fits in one part, otherwise a multipart upload whose parts go up
-    /// in parallel. Memory stays bounded: at most `concurrency` parts are in memory at once. A failed multipart
-    /// upload is aborted so its parts do not linger.
+    /// in parallel. Each part streams from disk (re-read on retry, sent as `UNSIGNED-PAYLOAD`), so memory does not
+    /// grow with the part size or the number of parts in flight. A failed multipart upload is aborted so its parts
+    /// do not linger.
     ///
     /// - Parameters:
     ///   - path: The local file.
@@ -13,22 +13,25 @@ extension S3Client {
     ///   - partSize: The part size (S3's minimum is 5 MiB); 16 MiB by default.
     ///   - concurrency: Parts in flight at once.
     ///   - contentType: The content type.
+    ///   - metadata: User metadata, sent as `x-amz-meta-*`.
     ///   - progress: Called with the bytes sent so far.
     /// - Returns: The object's ETag, without quotes.
     @discardableResult
     public func uploadFile(
         _ path: String, bucket: String, key: String, partSize: Int64 = 16 << 20, concurrency: Int = 4,
-        contentType: String? = nil, progress: (@Sendable (Int64) -> Void)? = nil
+        contentType: String? = nil, metadata: [String: String] = [:], progress: (@Sendable (Int64) -> Void)? = nil
     ) async throws -> String? {
         let size = try UploadSource.file(path).describe().size
         let partSize = max(partSize, 5 << 20)
         guard size > partSize else {
             let eTag = try await put(
-                .file(path: path, range: 0..<size), bucket: bucket, key: key, contentType: contentType, metadata: [:])
+                .file(path: path, range: 0..<size), bucket: bucket, key: key, contentType: contentType,
+                metadata: metadata)
             progress?(size)
             return eTag
         }
-        let uploadId = try await createMultipartUpload(bucket: bucket, key: key, contentType: contentType)
+        let uploadId = try await createMultipartUpload(
+            bucket: bucket, key: key, contentType: contentType, metadata: metadata)
         let count = Int((size + partSize - 1) / partSize)
         let meter = ProgressMeter(report: progress)
         do {
@@ -38,9 +41,9 @@ extension S3Client {
                 func start(_ index: Int) {
                     let range = Int64(index) * partSize..<min(size, Int64(index + 1) * partSize)
                     group.addTask {
-                        let bytes = try await Self.read(path, range: range)
                         let part = try await uploadPart(
-                            .bytes(bytes), bucket: bucket, key: key, uploadId: uploadId, partNumber: index + 1)
+                            .file(path: path, range: range), bucket: bucket, key: key, uploadId: uploadId,
+                            partNumber: index + 1)
                         meter.add(range.upperBound - range.lowerBound)
                         return part
                     }
@@ -62,22 +65,6 @@ extension S3Client {
         } catch {
             try? await abortMultipartUpload(bucket: bucket, key: key, uploadId: uploadId)
             throw error
-        }
-    }
-
-    /// Reads a range of a file into one buffer.
-    static func read(_ path: String, range: Range<Int64>) async throws -> ByteBuffer {
-        do {
-            return try await FileSystem.shared.withFileHandle(forReadingAt: FilePath(path)) { handle in
-                var buffer = ByteBuffer()
-                buffer.reserveCapacity(Int(range.upperBound - range.lowerBound))
-                for try await var chunk in handle.readChunks(in: range, chunkLength: .mebibytes(1)) {
-                    buffer.writeBuffer(&chunk)
-                }
-                return buffer
-            }
-        } catch {
-            throw B2Error(.localFile, "Could not read \(path): \(error)", cause: DescribedError(error))
         }
     }
 }

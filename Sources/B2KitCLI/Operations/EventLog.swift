@@ -6,8 +6,8 @@ import Synchronization
 /// `--events FILE`: one JSON line per change, appended as it happens, for pipelines that consume what arrived.
 ///
 /// Each line has `event` (`copied`, `deleted`, `failed`, `refused`), `name` (relative to the sync's root), `at`
-/// (ISO 8601), and for copies `size`, `sha1`, `path` (the local file, when the destination is a folder) and
-/// `reason` (`new` or `changed`).
+/// (UTC ISO 8601 to the millisecond, `2026-11-18T11:06:40.123Z`), and for copies `size`, `sha1`, `path` (the local
+/// file, when the destination is a folder) and `reason` (`new` or `changed`).
 final class EventLog: Sendable {
     private let handle: Mutex<FileHandle>
     let path: String
@@ -27,7 +27,9 @@ final class EventLog: Sendable {
     }
 
     func append(_ event: SyncEvent, destination: SyncEndpoint) {
-        var object: [String: Any] = ["at": ISO8601DateFormatter().string(from: Date())]
+        // Progress comes once per received chunk: it writes no line, so it must cost nothing here.
+        if case .progress = event { return }
+        var object: [String: Any] = ["at": EventLogTime.now()]
         switch event {
         case .copied(let item, let reason, let dryRun):
             guard !dryRun else { return }

@@ -90,37 +90,55 @@ public enum SyncOperation {
     @discardableResult
     public static func run(_ context: CommandContext, _ request: Request, stop: StopFlag) async throws -> SyncSummary {
         let events = try request.eventsPath.map { try EventLog(path: $0) }
-        return try await ClientProvider.withClient(context) { client, _ in
-            // The state database is opened by the first run that changes something (a dry run writes nothing).
-            let statePath =
-                request.statePath
-                ?? SyncState.defaultPath(
-                    source: request.source, destination: request.destination,
-                    environment: context.configuration.environment
-                )
-            var last = SyncSummary()
-            var run = 0
-            while true {
-                run += 1
-                let started = Date()
-                let progress = SyncProgressLine(context: context)
-                let state = request.options.dryRun ? nil : try openState(statePath, request: request)
-                let engine = SyncEngine(client: client, state: state) { event in
-                    progress.observe(event)
-                    sayPlanned(context, event)
-                    events?.append(event, destination: request.destination)
-                }
-                last = try await engine.run(
-                    from: request.source, to: request.destination, options: request.options, stop: stop.isSet
-                )
-                progress.finish()
-                report(context, last, request: request, seconds: Date().timeIntervalSince(started), run: run)
-                if request.mode == .oneTime || stop.isSet() { return last }
-                let changed = last.copied + last.deleted > 0
-                if request.mode == .continuous, changed, !request.options.dryRun { continue }
-                try await stop.sleep(seconds: request.interval)
-                if stop.isSet() { return last }
+        let usesS3 = [request.source, request.destination].contains {
+            if case .bucket(let path) = $0 { return path.scheme == .s3 }
+            return false
+        }
+        if usesS3 {
+            // s3:// sides go through the S3 API of the account (signed with an application key for `local`).
+            return try await ClientProvider.withS3Client(context) { s3 in
+                try await runs(context, request, stop: stop, events: events, client: nil, s3: s3)
             }
+        }
+        return try await ClientProvider.withClient(context) { client, _ in
+            try await runs(context, request, stop: stop, events: events, client: client, s3: nil)
+        }
+    }
+
+    /// Runs the sync once, or again and again in the scheduled and continuous modes.
+    private static func runs(
+        _ context: CommandContext, _ request: Request, stop: StopFlag, events: EventLog?, client: B2Client?,
+        s3: S3Client?
+    ) async throws -> SyncSummary {
+        // The state database is opened by the first run that changes something (a dry run writes nothing).
+        let statePath =
+            request.statePath
+            ?? SyncState.defaultPath(
+                source: request.source, destination: request.destination,
+                environment: context.configuration.environment
+            )
+        var last = SyncSummary()
+        var run = 0
+        while true {
+            run += 1
+            let started = Date()
+            let progress = SyncProgressLine(context: context)
+            let state = request.options.dryRun ? nil : try openState(statePath, request: request)
+            let engine = SyncEngine(client: client, s3: s3, state: state) { event in
+                progress.observe(event)
+                sayPlanned(context, event)
+                events?.append(event, destination: request.destination)
+            }
+            last = try await engine.run(
+                from: request.source, to: request.destination, options: request.options, stop: stop.isSet
+            )
+            progress.finish()
+            report(context, last, request: request, seconds: Date().timeIntervalSince(started), run: run)
+            if request.mode == .oneTime || stop.isSet() { return last }
+            let changed = last.copied + last.deleted > 0
+            if request.mode == .continuous, changed, !request.options.dryRun { continue }
+            try await stop.sleep(seconds: request.interval)
+            if stop.isSet() { return last }
         }
     }
 

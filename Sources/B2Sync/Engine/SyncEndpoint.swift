@@ -7,7 +7,7 @@ public enum SyncEndpoint: Sendable, Hashable, CustomStringConvertible {
     /// A local folder.
     case folder(String)
 
-    /// Reads a sync argument: `b2://bucket/prefix` or `s3://...` for a bucket, anything else for a local folder.
+    /// Reads a sync argument: `b2://bucket/prefix` (the native API) or `s3://bucket/prefix` (the S3-compatible API of the same account) for a bucket, anything else for a local folder.
     /// - Parameter requireScheme: true on the command line; false in configuration files, where `bucket/prefix`
     ///   and `bucket` also name a bucket.
     /// - Throws: `B2Error` `.usage` for malformed paths or `-`.
@@ -29,6 +29,16 @@ public enum SyncEndpoint: Sendable, Hashable, CustomStringConvertible {
         guard case .bucket(let path) = self, !path.key.isEmpty else { return "" }
         return path.key.hasSuffix("/") ? path.key : path.key + "/"
     }
+
+    /// The API a bucket side goes through (nil for a folder).
+    var scheme: B2Path.Scheme? {
+        guard case .bucket(let path) = self else { return nil }
+        return path.scheme
+    }
+
+    /// True for a bucket read through the S3-compatible API, whose listings carry upload times, not the files'
+    /// modification times, and no SHA-1.
+    var holdsUploadTimes: Bool { scheme == .s3 }
 
     /// The side as written.
     public var description: String {

@@ -10,8 +10,10 @@ import Synchronization
 /// let summary = try await engine.run(from: .bucket(B2Path(bucket: "data", key: "raw/")), to: .folder("/srv/raw"))
 /// ```
 public struct SyncEngine: Sendable {
-    /// The client both bucket sides use.
-    public let client: B2Client
+    /// The client `b2://` sides use (nil when only `s3://` sides are synced).
+    public let client: B2Client?
+    /// The client `s3://` sides use; when nil, one is made from `client` (`B2Client.s3Client()`).
+    public let s3: S3Client?
     /// Told of each copy, deletion, failure and refusal as it happens.
     public let observer: @Sendable (SyncEvent) -> Void
     /// Where the engine logs.
@@ -20,13 +22,19 @@ public struct SyncEngine: Sendable {
     public let state: SyncState?
 
     /// Creates an engine.
+    /// - Parameters:
+    ///   - client: the native client, for `b2://` sides.
+    ///   - s3: the S3 client for `s3://` sides; made from `client` when nil (B2 refuses the master key on S3: pass
+    ///     a client signed with an application key then).
     public init(
-        client: B2Client,
+        client: B2Client?,
+        s3: S3Client? = nil,
         state: SyncState? = nil,
         logger: Logger = Logger(label: "b2kit.sync"),
         observer: @escaping @Sendable (SyncEvent) -> Void = { _ in }
     ) {
         self.client = client
+        self.s3 = s3
         self.state = state
         self.logger = logger
         self.observer = observer
@@ -45,7 +53,8 @@ public struct SyncEngine: Sendable {
         stop: @Sendable () -> Bool = { false }
     ) async throws -> SyncSummary {
         let sides = try await SyncSides(
-            client: client, source: source, destination: destination, dryRun: options.dryRun
+            client: client, s3: s3, source: source, destination: destination, dryRun: options.dryRun,
+            s3PieceSize: options.s3PieceSize
         )
         let temporaries = Mutex<[String]>([])
         let statistics = FilterStatistics()
@@ -189,13 +198,22 @@ public struct SyncEngine: Sendable {
         guard source.size == destination.size else { return false }
         switch comparison {
         case .sizeAndTime:
-            return source.modifiedMillis == destination.modifiedMillis
+            return sameTime(source, destination, sides: sides)
         case .checksum:
             guard let left = try await sha1(of: source, on: sides.source),
                 let right = try await sha1(of: destination, on: sides.destination)
-            else { return source.modifiedMillis == destination.modifiedMillis }
+            else { return sameTime(source, destination, sides: sides) }
             return left == right
         }
+    }
+
+    /// Whether two objects of the same size count as the same by their times. An `s3://` destination lists upload
+    /// times, not the source's modification times, so there a copy is current when it was uploaded at or after the
+    /// source's last change (to the second, as S3 reports times); elsewhere the times must be equal.
+    private func sameTime(_ source: SyncObject, _ destination: SyncObject, sides: SyncSides) -> Bool {
+        guard sides.destination.holdsUploadTimes else { return source.modifiedMillis == destination.modifiedMillis }
+        let changed = source.modifiedMillis >= 0 ? source.modifiedMillis / 1000 : (source.modifiedMillis - 999) / 1000
+        return destination.modifiedMillis >= changed * 1000
     }
 
     /// The SHA-1 of an object: B2's for a bucket (nil when B2 does not know it); for a local file, the one cached

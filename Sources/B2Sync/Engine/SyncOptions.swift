@@ -18,6 +18,9 @@ public struct SyncOptions: Sendable {
     public var dryRun: Bool
     /// Objects transferred at once.
     public var transfers: Int
+    /// Bytes per part of an `s3://` multipart upload and per ranged GET of an `s3://` download (S3's minimum part
+    /// is 5 MiB); internal so tests can move large objects in parts without moving hundreds of MiB.
+    var s3PieceSize: Int64 = 32 << 20
 
     /// Creates options; by default all names, size and time, no deletion, 16 transfers at once.
     public init(

@@ -5,26 +5,45 @@ import Synchronization
 /// The two sides of a sync, resolved: buckets looked up, the destination folder made, and how to list, copy and
 /// delete between them.
 struct SyncSides: Sendable {
-    let client: B2Client
+    let client: B2Client?
+    let s3: S3Client?
     let source: SyncEndpoint
     let destination: SyncEndpoint
+    /// Bytes per multipart part and per ranged GET on an `s3://` side.
+    let s3PieceSize: Int64
     private let buckets: [SyncEndpoint: B2Bucket]
 
-    init(client: B2Client, source: SyncEndpoint, destination: SyncEndpoint, dryRun: Bool) async throws {
+    init(
+        client: B2Client?, s3: S3Client?, source: SyncEndpoint, destination: SyncEndpoint, dryRun: Bool,
+        s3PieceSize: Int64 = 32 << 20
+    ) async throws {
         if case .folder = source, case .folder = destination {
             throw B2Error(
                 .usage, "Both sides are local folders: one side of a sync must be b2://BUCKET/PREFIX"
             )
         }
+        let schemes = Set([source, destination].compactMap(\.scheme))
+        if schemes.count > 1 {
+            throw B2Error(
+                .usage,
+                "\(source) and \(destination) are buckets of the same account through two APIs: write both as b2:// "
+                    + "(server-side copy through the native API) or both as s3:// (through the S3 API)"
+            )
+        }
         var buckets: [SyncEndpoint: B2Bucket] = [:]
+        var s3 = s3
         for side in [source, destination] {
             switch side {
+            case .bucket(let path) where path.scheme == .s3:
+                if s3 == nil {
+                    guard let client else {
+                        throw B2Error(.configuration, "No S3 client for \(path): give SyncEngine an S3Client")
+                    }
+                    s3 = try await client.s3Client()
+                }
             case .bucket(let path):
-                guard path.scheme == .b2 else {
-                    let native = B2Path(scheme: .b2, bucket: path.bucket, key: path.key)
-                    throw B2Error(
-                        .usage, "sync does not take s3:// paths yet: write \(native) (the same bucket, native API)"
-                    )
+                guard let client else {
+                    throw B2Error(.configuration, "No B2 client for \(path): give SyncEngine a B2Client")
                 }
                 buckets[side] = try await client.bucket(named: path.bucket)
             case .folder(let path) where side == destination && !dryRun:
@@ -41,9 +60,11 @@ struct SyncSides: Sendable {
             }
         }
         self.client = client
+        self.s3 = s3
         self.source = source
         self.destination = destination
         self.buckets = buckets
+        self.s3PieceSize = s3PieceSize
     }
 
     /// The objects of one side, in B2's order.
@@ -51,8 +72,10 @@ struct SyncSides: Sendable {
         -> ObjectListing
     {
         switch side {
+        case .bucket(let path) where path.scheme == .s3:
+            return ObjectListing(S3Listing(client: s3!, bucket: path.bucket, prefix: side.folderPrefix))
         case .bucket:
-            let listing = try await RemoteListing(client: client, bucket: buckets[side]!, prefix: side.folderPrefix)
+            let listing = try await RemoteListing(client: client!, bucket: buckets[side]!, prefix: side.folderPrefix)
             return ObjectListing(listing)
         case .folder(let root):
             var isFolder: ObjCBool = false
@@ -65,28 +88,49 @@ struct SyncSides: Sendable {
     }
 
     /// Copies one object from the source to the destination, reporting bytes as they move.
-    /// - Returns: the version created in B2 when the destination is a bucket.
+    /// - Returns: the version created in B2 when the destination is a bucket on the native API.
     func copy(_ object: SyncObject, progress: @escaping @Sendable (Int64) -> Void) async throws -> B2FileVersion? {
         let meter = DeltaMeter(report: progress)
+        let sourceName = source.folderPrefix + object.name
+        let destinationName = destination.folderPrefix + object.name
         switch (source, destination) {
+        case (.bucket(let path), .folder(let root)) where path.scheme == .s3:
+            let target = root + "/" + object.name
+            try Self.makeParentFolders(of: target, under: root)
+            try await S3FileDownload(
+                client: s3!, bucket: path.bucket, key: sourceName, size: object.size,
+                modifiedMillis: object.modifiedMillis, pieceSize: s3PieceSize
+            ).run(to: target, progress: meter.update)
+            return nil
         case (.bucket(let path), .folder(let root)):
             let target = root + "/" + object.name
             try Self.makeParentFolders(of: target, under: root)
-            try await client.download(
-                bucketName: path.bucket, name: source.folderPrefix + object.name, to: target, expectedSize: object.size,
+            try await client!.download(
+                bucketName: path.bucket, name: sourceName, to: target, expectedSize: object.size,
+                progress: meter.update
+            )
+            return nil
+        case (.folder(let root), .bucket(let path)) where path.scheme == .s3:
+            // No x-amz-meta-src_last_modified_millis: a header name with `_` is dropped or rewritten by common
+            // proxies and WSGI servers (moto), which breaks the signature; S3 sides compare by upload time instead.
+            try await s3!.uploadFile(
+                root + "/" + object.name, bucket: path.bucket, key: destinationName, partSize: s3PieceSize,
                 progress: meter.update
             )
             return nil
         case (.folder(let root), .bucket):
-            return try await client.upload(
-                .file(root + "/" + object.name), to: buckets[destination]!, as: destination.folderPrefix + object.name,
+            return try await client!.upload(
+                .file(root + "/" + object.name), to: buckets[destination]!, as: destinationName,
                 progress: meter.update
             )
+        case (.bucket(let from), .bucket(let to)) where to.scheme == .s3:
+            try await s3!.copyObject(
+                sourceBucket: from.bucket, sourceKey: sourceName, bucket: to.bucket, key: destinationName)
+            progress(object.size)
+            return nil
         case (.bucket, .bucket):
             guard let version = object.version else { return nil }
-            let copy = try await client.copyFile(
-                version, to: destination.folderPrefix + object.name, in: buckets[destination]!
-            )
+            let copy = try await client!.copyFile(version, to: destinationName, in: buckets[destination]!)
             progress(object.size)
             return copy
         case (.folder, .folder):
@@ -102,9 +146,11 @@ struct SyncSides: Sendable {
             guard unlink(path) == 0 || errno == ENOENT else {
                 throw B2Error(.localFile, "Cannot delete \(path) (errno \(errno)): check the folder's permissions")
             }
+        case .bucket(let path) where path.scheme == .s3:
+            try await s3!.deleteObject(bucket: path.bucket, key: destination.folderPrefix + object.name)
         case .bucket:
             guard let version = object.version else { return }
-            try await client.deleteFileVersion(version, in: buckets[destination]!)
+            try await client!.deleteFileVersion(version, in: buckets[destination]!)
         }
     }
 
