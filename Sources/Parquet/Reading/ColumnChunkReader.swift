@@ -1,5 +1,5 @@
-/// Reads one column chunk of a flat schema: dictionary and data pages (v1 and v2), definition levels, and the
-/// PLAIN and dictionary encodings, uncompressed or Snappy-compressed.
+/// Reads one column chunk of a flat schema: dictionary and data pages (v1 and v2), definition levels, and every
+/// encoding and codec of the format but the deprecated BIT_PACKED levels, LZO and Hadoop-framed LZ4.
 struct ColumnChunkReader {
     let file: [UInt8]
     let element: SchemaElement
@@ -99,6 +99,25 @@ struct ColumnChunkReader {
             guard let width = data.first else { throw ParquetError.corrupt("An empty dictionary-encoded page") }
             var indices = RLEHybridDecoder(data.dropFirst(), bitWidth: Int(width))
             decoded = try Self.lookUp(try indices.read(count), in: dictionary)
+        case 5 where chunk.type == .int32 || chunk.type == .int64:
+            var deltas = DeltaBinaryPackedDecoder(data)
+            let values = try deltas.read(atLeast: count).prefix(count)
+            decoded =
+                chunk.type == .int32 ? .int32s(values.map { Int32(truncatingIfNeeded: $0) }) : .int64s(Array(values))
+        case 6 where chunk.type == .byteArray:
+            decoded = try DeltaByteArrayDecoder.decodeLengths(data, count: count).0
+        case 7 where chunk.type == .byteArray || chunk.type == .fixedLenByteArray:
+            let values = try DeltaByteArrayDecoder.decodeIncremental(data, count: count)
+            if chunk.type == .fixedLenByteArray, case .byteArrays(let offsets, let bytes) = values {
+                guard zip(offsets, offsets.dropFirst()).allSatisfy({ $1 - $0 == typeLength }) else {
+                    throw ParquetError.corrupt("A DELTA_BYTE_ARRAY value of \(element.name) is not \(typeLength) bytes")
+                }
+                decoded = .fixed(width: typeLength, bytes: bytes)
+            } else {
+                decoded = values
+            }
+        case 9:
+            decoded = try ByteStreamSplitDecoder.decode(data, type: chunk.type, count: count, typeLength: typeLength)
         case 3 where chunk.type == .boolean:
             guard data.count >= 4 else { throw ParquetError.corrupt("An RLE boolean page is too short") }
             var bits = RLEHybridDecoder(data.dropFirst(4), bitWidth: 1)
