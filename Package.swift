@@ -75,6 +75,7 @@ let package = Package(
             dependencies: [
                 "B2Kit",
                 "B2Sync",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Hummingbird", package: "hummingbird"),

@@ -14,6 +14,7 @@ struct B2KitCommand: AsyncParsableCommand {
             ServeCommand.self, AccountCommand.self, ListCommand.self, MakeBucketCommand.self, RemoveBucketCommand.self,
             CopyCommand.self, CatCommand.self, RemoveCommand.self, URLCommand.self, SyncCommand.self,
             CatalogCommand.self, DemoCommand.self, TableCommand.self, ServiceCommand.self,
+            ServiceRemoteCommand.self,
         ]
     )
 

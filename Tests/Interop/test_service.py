@@ -137,3 +137,52 @@ def test_schemathesis_finds_no_server_error_and_no_schema_violation(service, fre
     )
     assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-2000:]
     assert re.search(r"\d+ passed", result.stdout) or "passed" in result.stdout, result.stdout[-3000:]
+
+
+def test_remote_cli_creates_connection_and_sync_and_waits_for_a_triggered_run(service, fresh_emulator, tmp_path):
+    """`b2kit remote` end to end: connect (key from the environment), sync, trigger --wait; a wrong token exits 1
+    with the service's detail; the key is never printed."""
+    from b2sdk.v2 import B2Api, InMemoryAccountInfo
+
+    api = B2Api(InMemoryAccountInfo())
+    api.authorize_account(fresh_emulator.url, fresh_emulator.key_id, fresh_emulator.key)
+    bucket = api.create_bucket("svc-remote", "allPrivate")
+    bucket.upload_bytes(b"one", "p/one.txt")
+    env = dict(os.environ, B2KIT_SERVICE_URL=service.url, B2KIT_SERVICE_TOKEN=service.token,
+               B2_APPLICATION_KEY_ID=fresh_emulator.key_id, B2_APPLICATION_KEY=fresh_emulator.key)
+
+    def remote(*args, **kwargs):
+        return subprocess.run([str(emulator_binary()), "remote", *args], capture_output=True, text=True,
+                              timeout=120, env=kwargs.get("env", env))
+
+    connected = remote("connect", "--name", "cli")
+    assert connected.returncode == 0, connected.stderr
+    assert fresh_emulator.key not in connected.stdout + connected.stderr
+    connection = json.loads(connected.stdout)["id"]
+    target = tmp_path / "remote-out"
+    created = remote("sync", "--connection", connection, "--source", "b2://svc-remote/p",
+                     "--destination", str(target), "--mode", "scheduled", "--interval", "86400")
+    assert created.returncode == 0, created.stderr
+    sync = json.loads(created.stdout)["id"]
+    bad = remote("sync", "--connection", connection, "--source", "b2://svc-remote/p", "--destination", "relative")
+    assert bad.returncode == 2, bad
+    assert "destination" in bad.stderr and "Traceback" not in bad.stderr
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:  # the scheduler's first run, queued at creation, ends first
+        first = json.loads(remote("runs", sync).stdout)["data"]
+        if first and first[0]["status"] not in ("queued", "running"):
+            break
+        time.sleep(0.1)
+    assert first and first[0]["status"] == "succeeded", first
+    bucket.upload_bytes(b"two", "p/two.txt")
+    triggered = remote("trigger", sync, "--wait")
+    assert triggered.returncode == 0, triggered.stdout + triggered.stderr
+    run = json.loads(triggered.stdout)
+    assert run["status"] == "succeeded"
+    assert run["id"] != first[0]["id"] and run["copied"] == 1
+    assert (target / "two.txt").read_text() == "two"
+    runs = json.loads(remote("runs", sync).stdout)["data"]
+    assert run["id"] in [r["id"] for r in runs]
+    wrong = remote("runs", sync, env=dict(env, B2KIT_SERVICE_TOKEN="b2ks_wrong"))
+    assert wrong.returncode == 1
+    assert "token" in wrong.stderr
