@@ -11,7 +11,7 @@ enum JSONResponse {
             var container = encoder.singleValueContainer()
             try container.encode(formatter.string(from: date))
         }
-        encoder.outputFormatting = [.sortedKeys]
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         let data = try encoder.encode(value)
         return Response(
             status: status, headers: [.contentType: "application/json"],

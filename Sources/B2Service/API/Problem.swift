@@ -42,7 +42,7 @@ public struct Problem: HTTPResponseError, Sendable {
         if let field { body["field"] = field }
         var object: [String: Any] = body
         object["status"] = status.code
-        let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
+        let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
         return Response(
             status: status,
             headers: [.contentType: "application/problem+json"],
