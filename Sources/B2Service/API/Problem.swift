@@ -43,9 +43,11 @@ public struct Problem: HTTPResponseError, Sendable {
         var object: [String: Any] = body
         object["status"] = status.code
         let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
+        var headers: HTTPFields = [.contentType: "application/problem+json"]
+        if status == .unauthorized { headers[.wwwAuthenticate] = "Bearer" }
         return Response(
             status: status,
-            headers: [.contentType: "application/problem+json"],
+            headers: headers,
             body: .init(byteBuffer: ByteBuffer(bytes: data))
         )
     }

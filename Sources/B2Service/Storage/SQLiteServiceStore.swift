@@ -13,6 +13,11 @@ public struct SQLiteServiceStore: ServiceStore {
             var configuration = Configuration()
             configuration.busyMode = .timeout(10)
             configuration.foreignKeysEnabled = true
+            // Sealed keys and token hashes: readable by the owner only (SQLite gives -wal and -shm the same mode).
+            if !FileManager.default.fileExists(atPath: path) {
+                let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL, 0o600)
+                if descriptor >= 0 { close(descriptor) }
+            }
             let pool = try DatabasePool(path: path, configuration: configuration)
             try Self.migrator.migrate(pool)
             writer = pool
