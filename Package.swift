@@ -12,6 +12,7 @@ let package = Package(
         .library(name: "B2Tables", targets: ["B2Tables"]),
         .library(name: "Parquet", targets: ["Parquet"]),
         .library(name: "B2SigV4", targets: ["B2SigV4"]),
+        .library(name: "B2Service", targets: ["B2Service"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -70,6 +71,20 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        .target(
+            name: "B2Service",
+            dependencies: [
+                "B2Kit",
+                "B2Sync",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            resources: [.copy("Resources/openapi.yaml")]
+        ),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
         .target(name: "Parquet", dependencies: ["CZlib"]),
         .target(
@@ -93,6 +108,7 @@ let package = Package(
             name: "b2kit",
             dependencies: [
                 "B2Emulator",
+                "B2Service",
                 "B2Kit",
                 "B2Sync",
                 "B2Tables",
@@ -141,6 +157,16 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
+        ),
+        .testTarget(
+            name: "B2ServiceTests",
+            dependencies: [
+                "B2Service", "B2Sync", "B2Kit", "B2Emulator",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .testTarget(

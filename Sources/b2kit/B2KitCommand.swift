@@ -13,7 +13,8 @@ struct B2KitCommand: AsyncParsableCommand {
         subcommands: [
             ServeCommand.self, AccountCommand.self, ListCommand.self, MakeBucketCommand.self, RemoveBucketCommand.self,
             CopyCommand.self, CatCommand.self, RemoveCommand.self, URLCommand.self, SyncCommand.self,
-            CatalogCommand.self, DemoCommand.self, TableCommand.self,
+            CatalogCommand.self, DemoCommand.self, TableCommand.self, ServiceCommand.self,
+            ServiceRemoteCommand.self,
         ]
     )
 

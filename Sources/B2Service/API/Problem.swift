@@ -1,0 +1,54 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+
+/// An RFC 9457 problem: what went wrong with a request and what to do about it, sent as
+/// `application/problem+json`.
+public struct Problem: HTTPResponseError, Sendable {
+    /// The HTTP status.
+    public let status: HTTPResponse.Status
+    /// A short, stable title for the kind of problem.
+    public let title: String
+    /// What happened and what to change.
+    public let detail: String
+    /// The JSON field at fault, as a dotted path, when there is one.
+    public let field: String?
+
+    /// Creates a problem.
+    public init(_ status: HTTPResponse.Status, _ title: String, _ detail: String, field: String? = nil) {
+        self.status = status
+        self.title = title
+        self.detail = detail
+        self.field = field
+    }
+
+    /// A 404 for an id that names nothing.
+    static func notFound(_ kind: String, _ id: String) -> Problem {
+        Problem(
+            .notFound, "Not found",
+            "No \(kind) has the id '\(id)': list them with GET /v1/\(kind == "run" ? "syncs/{id}/runs" : kind + "s")")
+    }
+
+    /// A 422 for a field whose value is well-typed but not acceptable.
+    static func invalid(_ field: String, _ detail: String) -> Problem {
+        Problem(.unprocessableContent, "Invalid field", detail, field: field)
+    }
+
+    /// Renders the problem as `application/problem+json`.
+    public func response(from request: Request, context: some RequestContext) throws -> Response {
+        var body: [String: String] = [
+            "type": "about:blank", "title": title, "status": String(status.code), "detail": detail,
+        ]
+        if let field { body["field"] = field }
+        var object: [String: Any] = body
+        object["status"] = status.code
+        let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
+        var headers: HTTPFields = [.contentType: "application/problem+json"]
+        if status == .unauthorized { headers[.wwwAuthenticate] = "Bearer" }
+        return Response(
+            status: status,
+            headers: headers,
+            body: .init(byteBuffer: ByteBuffer(bytes: data))
+        )
+    }
+}

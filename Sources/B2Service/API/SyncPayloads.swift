@@ -1,0 +1,236 @@
+import Foundation
+
+/// The modes of a sync.
+enum SyncMode: String, Codable, Sendable, CaseIterable {
+    /// Runs once, when created (and when triggered).
+    case oneTime = "one_time"
+    /// Runs every `polling_interval_seconds`.
+    case scheduled
+    /// Runs again `polling_interval_seconds` after each run ends.
+    case continuous
+}
+
+/// The fields of a sync a client may send: all of them on `POST`, any of them on `PATCH`.
+struct SyncInput: Decodable, Sendable {
+    var name: String?
+    var connectionId: String?
+    var sourcePath: String?
+    var destination: String?
+    var syncMode: SyncMode?
+    var pollingIntervalSeconds: Int?
+    var includePatterns: [String]?
+    var excludePatterns: [String]?
+    var modifiedSince: String??
+    var delete: Bool?
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case name, destination, delete
+        case connectionId = "connection_id"
+        case sourcePath = "source_path"
+        case syncMode = "sync_mode"
+        case pollingIntervalSeconds = "polling_interval_seconds"
+        case includePatterns = "include_patterns"
+        case excludePatterns = "exclude_patterns"
+        case modifiedSince = "modified_since"
+    }
+
+    init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownKeys(CodingKeys.self)
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        name = try container.decodeIfPresent(String.self, forKey: .name)
+        connectionId = try container.decodeIfPresent(String.self, forKey: .connectionId)
+        sourcePath = try container.decodeIfPresent(String.self, forKey: .sourcePath)
+        destination = try container.decodeIfPresent(String.self, forKey: .destination)
+        if let mode = try container.decodeIfPresent(String.self, forKey: .syncMode) {
+            guard let known = SyncMode(rawValue: mode) else {
+                throw Problem.invalid(
+                    "sync_mode", "sync_mode must be one_time, scheduled or continuous, not \"\(mode)\"")
+            }
+            syncMode = known
+        }
+        pollingIntervalSeconds = try container.decodeIfPresent(Int.self, forKey: .pollingIntervalSeconds)
+        includePatterns = try container.decodeIfPresent([String].self, forKey: .includePatterns)
+        excludePatterns = try container.decodeIfPresent([String].self, forKey: .excludePatterns)
+        if container.contains(.modifiedSince) {
+            modifiedSince = .some(try container.decodeIfPresent(String.self, forKey: .modifiedSince))
+        }
+        delete = try container.decodeIfPresent(Bool.self, forKey: .delete)
+    }
+
+    /// This input applied over `record` (or over nothing, for a creation), checked as a whole.
+    /// - Throws: `Problem` 422 naming the field at fault.
+    func applied(to record: SyncRecord?, id: String, now: Date) throws -> SyncRecord {
+        func need<T>(_ value: T?, _ existing: T?, _ field: String) throws -> T {
+            guard let value = value ?? existing else { throw Problem.invalid(field, "Field '\(field)' is required") }
+            return value
+        }
+        let mode = try need(syncMode, record.flatMap { SyncMode(rawValue: $0.syncMode) }, "sync_mode")
+        let interval = pollingIntervalSeconds ?? record?.pollingIntervalSeconds ?? (mode == .oneTime ? 0 : 3600)
+        guard interval >= 0 else {
+            throw Problem.invalid(
+                "polling_interval_seconds", "polling_interval_seconds must be 0 or more seconds, not \(interval)")
+        }
+        guard mode == .oneTime || interval >= 1, interval <= 31_536_000 else {
+            throw Problem.invalid(
+                "polling_interval_seconds",
+                "polling_interval_seconds must be 1 to 31536000 for scheduled and continuous syncs")
+        }
+        let source = try need(sourcePath, record?.sourcePath, "source_path")
+        let target = try need(destination, record?.destination, "destination")
+        _ = try Validation.sides(source: source, destination: target)
+        let includes = includePatterns ?? record?.includePatterns ?? []
+        let excludes = excludePatterns ?? record?.excludePatterns ?? []
+        let since: String? = modifiedSince ?? record?.modifiedSince
+        _ = try Validation.filter(include: includes, exclude: excludes, modifiedSince: since)
+        let name = self.name ?? record?.name ?? source
+        try Validation.name(name)
+        return SyncRecord(
+            id: id,
+            name: name,
+            connectionId: try need(connectionId, record?.connectionId, "connection_id"),
+            sourcePath: source,
+            destination: target,
+            syncMode: mode.rawValue,
+            pollingIntervalSeconds: interval,
+            includePatterns: includes,
+            excludePatterns: excludes,
+            modifiedSince: since,
+            deleteExtraneous: delete ?? record?.deleteExtraneous ?? false,
+            paused: record?.paused ?? false,
+            nextRunAt: record == nil ? (mode == .oneTime ? nil : now) : record?.nextRunAt,
+            createdAt: record?.createdAt ?? now,
+            updatedAt: now
+        )
+    }
+}
+
+/// A sync as the API shows it.
+struct SyncOutput: Encodable, Sendable {
+    var id: String
+    var name: String
+    var connectionId: String
+    var sourcePath: String
+    var destination: String
+    var syncMode: String
+    var pollingIntervalSeconds: Int
+    var includePatterns: [String]
+    var excludePatterns: [String]
+    var modifiedSince: String?
+    var delete: Bool
+    var paused: Bool
+    var nextRunAt: Date?
+    var createdAt: Date
+    var updatedAt: Date
+
+    enum CodingKeys: String, CodingKey {
+        case id, name, destination, delete, paused
+        case connectionId = "connection_id"
+        case sourcePath = "source_path"
+        case syncMode = "sync_mode"
+        case pollingIntervalSeconds = "polling_interval_seconds"
+        case includePatterns = "include_patterns"
+        case excludePatterns = "exclude_patterns"
+        case modifiedSince = "modified_since"
+        case nextRunAt = "next_run_at"
+        case createdAt = "created_at"
+        case updatedAt = "updated_at"
+    }
+
+    init(_ record: SyncRecord) {
+        id = record.id
+        name = record.name
+        connectionId = record.connectionId
+        sourcePath = record.sourcePath
+        destination = record.destination
+        syncMode = record.syncMode
+        pollingIntervalSeconds = record.pollingIntervalSeconds
+        includePatterns = record.includePatterns
+        excludePatterns = record.excludePatterns
+        modifiedSince = record.modifiedSince
+        delete = record.deleteExtraneous
+        paused = record.paused
+        nextRunAt = record.nextRunAt
+        createdAt = record.createdAt
+        updatedAt = record.updatedAt
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(id, forKey: .id)
+        try container.encode(name, forKey: .name)
+        try container.encode(connectionId, forKey: .connectionId)
+        try container.encode(sourcePath, forKey: .sourcePath)
+        try container.encode(destination, forKey: .destination)
+        try container.encode(syncMode, forKey: .syncMode)
+        try container.encode(pollingIntervalSeconds, forKey: .pollingIntervalSeconds)
+        try container.encode(includePatterns, forKey: .includePatterns)
+        try container.encode(excludePatterns, forKey: .excludePatterns)
+        try container.encode(modifiedSince, forKey: .modifiedSince)
+        try container.encode(delete, forKey: .delete)
+        try container.encode(paused, forKey: .paused)
+        try container.encode(nextRunAt, forKey: .nextRunAt)
+        try container.encode(createdAt, forKey: .createdAt)
+        try container.encode(updatedAt, forKey: .updatedAt)
+    }
+}
+
+/// A run as the API shows it.
+struct RunOutput: Encodable, Sendable {
+    var id: String
+    var syncId: String
+    var status: String
+    var trigger: String
+    var copied: Int
+    var skipped: Int
+    var deleted: Int
+    var failed: Int
+    var bytes: Int64
+    var errors: [String]
+    var message: String?
+    var queuedAt: Date
+    var startedAt: Date?
+    var finishedAt: Date?
+
+    enum CodingKeys: String, CodingKey {
+        case id, status, trigger, copied, skipped, deleted, failed, bytes, errors, message
+        case syncId = "sync_id"
+        case queuedAt = "queued_at"
+        case startedAt = "started_at"
+        case finishedAt = "finished_at"
+    }
+
+    init(_ record: RunRecord) {
+        id = record.id
+        syncId = record.syncId
+        status = record.status
+        trigger = record.trigger
+        copied = record.copied
+        skipped = record.skipped
+        deleted = record.deleted
+        failed = record.failed
+        bytes = record.bytes
+        errors = record.errors
+        message = record.message
+        queuedAt = record.queuedAt
+        startedAt = record.startedAt
+        finishedAt = record.finishedAt
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(id, forKey: .id)
+        try container.encode(syncId, forKey: .syncId)
+        try container.encode(status, forKey: .status)
+        try container.encode(trigger, forKey: .trigger)
+        try container.encode(copied, forKey: .copied)
+        try container.encode(skipped, forKey: .skipped)
+        try container.encode(deleted, forKey: .deleted)
+        try container.encode(failed, forKey: .failed)
+        try container.encode(bytes, forKey: .bytes)
+        try container.encode(errors, forKey: .errors)
+        try container.encode(message, forKey: .message)
+        try container.encode(queuedAt, forKey: .queuedAt)
+        try container.encode(startedAt, forKey: .startedAt)
+        try container.encode(finishedAt, forKey: .finishedAt)
+    }
+}

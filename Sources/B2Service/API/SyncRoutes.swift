@@ -1,0 +1,193 @@
+import B2Sync
+import Foundation
+import Hummingbird
+
+/// `/v1/syncs`: CRUD, pause and resume, trigger, runs, and the catalog of synced objects.
+struct SyncRoutes<Context: RequestContext>: Sendable {
+    let configuration: ServiceConfiguration
+    let worker: RunWorker
+
+    func add(to group: RouterGroup<Context>) {
+        group.post("syncs", use: create)
+        group.get("syncs", use: list)
+        group.get("syncs/:id", use: get)
+        group.patch("syncs/:id", use: update)
+        group.delete("syncs/:id", use: delete)
+        group.post("syncs/:id/pause") { request, context in try await setPaused(true, context) }
+        group.post("syncs/:id/resume") { request, context in try await setPaused(false, context) }
+        group.post("syncs/:id/trigger", use: trigger)
+        group.get("syncs/:id/runs", use: runs)
+        group.get("syncs/:id/runs/:run", use: run)
+        group.get("syncs/:id/objects", use: objects)
+    }
+
+    @Sendable func create(_ request: Request, context: Context) async throws -> Response {
+        let input = try await StrictJSON.decode(SyncInput.self, from: request)
+        let now = configuration.now()
+        let record = try input.applied(to: nil, id: "sync_" + TokenIssuer.randomText(bytes: 12), now: now)
+        try await checkConnection(record)
+        let first =
+            record.syncMode == SyncMode.oneTime.rawValue
+            ? RunRecord.queued(syncId: record.id, trigger: "creation", at: now) : nil
+        try await configuration.store.insertSync(record, queueRun: first)
+        worker.wake()
+        return try JSONResponse.make(SyncOutput(record), status: .created)
+    }
+
+    @Sendable func list(_ request: Request, context: Context) async throws -> Response {
+        try JSONResponse.make(JSONResponse.Page(data: try await configuration.store.syncs().map(SyncOutput.init)))
+    }
+
+    @Sendable func get(_ request: Request, context: Context) async throws -> Response {
+        try JSONResponse.make(SyncOutput(try await find(context)))
+    }
+
+    @Sendable func update(_ request: Request, context: Context) async throws -> Response {
+        let existing = try await find(context)
+        let input = try await StrictJSON.decode(SyncInput.self, from: request)
+        var record = try input.applied(to: existing, id: existing.id, now: configuration.now())
+        if record.syncMode != existing.syncMode || record.pollingIntervalSeconds != existing.pollingIntervalSeconds {
+            record.nextRunAt = record.syncMode == SyncMode.oneTime.rawValue ? nil : configuration.now()
+        }
+        try await checkConnection(record)
+        try await configuration.store.updateSync(record)
+        worker.wake()
+        return try JSONResponse.make(SyncOutput(record))
+    }
+
+    @Sendable func delete(_ request: Request, context: Context) async throws -> Response {
+        let record = try await find(context)
+        let force = try Query.bool(request, "force") ?? false
+        if !force, let active = try await configuration.store.activeRun(syncId: record.id) {
+            throw Problem(
+                .conflict, "Sync running",
+                "Run \(active.id) of sync \(record.id) is \(active.status): wait for it to end, pause the sync, or "
+                    + "add ?force=true")
+        }
+        _ = try await configuration.store.deleteSync(id: record.id)
+        try? FileManager.default.removeItem(
+            atPath: RunWorker.statePath(of: record.id, in: configuration.stateDirectory))
+        return Response(status: .noContent)
+    }
+
+    func setPaused(_ paused: Bool, _ context: Context) async throws -> Response {
+        var record = try await find(context)
+        record.paused = paused
+        record.updatedAt = configuration.now()
+        if !paused, record.syncMode != SyncMode.oneTime.rawValue, record.nextRunAt == nil {
+            record.nextRunAt = configuration.now()
+        }
+        try await configuration.store.updateSync(record)
+        worker.wake()
+        return try JSONResponse.make(SyncOutput(record))
+    }
+
+    @Sendable func trigger(_ request: Request, context: Context) async throws -> Response {
+        let record = try await find(context)
+        guard !record.paused else {
+            throw Problem(
+                .conflict, "Sync paused", "Sync \(record.id) is paused: resume it (POST /v1/syncs/\(record.id)/resume)")
+        }
+        let (run, _) = try await configuration.store.enqueue(
+            RunRecord.queued(syncId: record.id, trigger: "manual", at: configuration.now()))
+        worker.wake()
+        return try JSONResponse.make(RunOutput(run), status: .accepted)
+    }
+
+    @Sendable func runs(_ request: Request, context: Context) async throws -> Response {
+        let record = try await find(context)
+        let limit = try Query.int(request, "limit", range: 1...1000) ?? 100
+        return try JSONResponse.make(
+            JSONResponse.Page(
+                data: try await configuration.store.runs(syncId: record.id, limit: limit).map(RunOutput.init)))
+    }
+
+    @Sendable func run(_ request: Request, context: Context) async throws -> Response {
+        let record = try await find(context)
+        let id = try context.parameters.require("run")
+        guard let run = try await configuration.store.run(id: id), run.syncId == record.id else {
+            throw Problem.notFound("run", id)
+        }
+        return try JSONResponse.make(RunOutput(run))
+    }
+
+    @Sendable func objects(_ request: Request, context: Context) async throws -> Response {
+        let record = try await find(context)
+        let prefix = request.uri.queryParameters.get("prefix") ?? ""
+        let after = request.uri.queryParameters.get("after")
+        let limit = try Query.int(request, "limit", range: 1...1000) ?? 1000
+        let path = RunWorker.statePath(of: record.id, in: configuration.stateDirectory)
+        guard FileManager.default.fileExists(atPath: path) else {
+            return try JSONResponse.make(JSONResponse.Page<ObjectOutput>(data: []))
+        }
+        let entries = try await SyncState(path: path).catalog(prefix: prefix, after: after, limit: limit)
+        return try JSONResponse.make(
+            JSONResponse.Page(
+                data: entries.map(ObjectOutput.init), nextAfter: entries.count == limit ? entries.last?.name : nil))
+    }
+
+    func find(_ context: Context) async throws -> SyncRecord {
+        let id = try context.parameters.require("id")
+        guard let record = try await configuration.store.sync(id: id) else { throw Problem.notFound("sync", id) }
+        return record
+    }
+
+    /// The connection must exist, and hold the capabilities writing into B2 needs when the destination is a bucket.
+    func checkConnection(_ record: SyncRecord) async throws {
+        guard let connection = try await configuration.store.connection(id: record.connectionId) else {
+            throw Problem.invalid(
+                "connection_id",
+                "No connection has the id '\(record.connectionId)': create one with POST /v1/connections")
+        }
+        let lower = record.destination.lowercased()
+        guard lower.hasPrefix("b2://") || lower.hasPrefix("s3://") else { return }
+        let needed = ["writeFiles"] + (record.deleteExtraneous ? ["deleteFiles"] : [])
+        let missing = needed.filter { !connection.capabilities.contains($0) }
+        guard missing.isEmpty else {
+            throw Problem.invalid(
+                "connection_id",
+                "Connection \(connection.id)'s key lacks \(missing.joined(separator: ", ")), needed to sync into B2: "
+                    + "rotate it to a key that has it")
+        }
+    }
+}
+
+/// One catalog row as the API shows it.
+struct ObjectOutput: Encodable, Sendable {
+    var name: String
+    var size: Int64
+    var sha1: String?
+    var contentType: String?
+    var modifiedMillis: Int64
+    var localPath: String?
+    var syncedAt: Int64
+
+    enum CodingKeys: String, CodingKey {
+        case name, size, sha1
+        case contentType = "content_type"
+        case modifiedMillis = "modified_millis"
+        case localPath = "local_path"
+        case syncedAt = "synced_at"
+    }
+
+    init(_ entry: CatalogEntry) {
+        name = entry.name
+        size = entry.size
+        sha1 = entry.sha1
+        contentType = entry.contentType
+        modifiedMillis = entry.modifiedMillis
+        localPath = entry.localPath
+        syncedAt = entry.syncedAt
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(name, forKey: .name)
+        try container.encode(size, forKey: .size)
+        try container.encode(sha1, forKey: .sha1)
+        try container.encode(contentType, forKey: .contentType)
+        try container.encode(modifiedMillis, forKey: .modifiedMillis)
+        try container.encode(localPath, forKey: .localPath)
+        try container.encode(syncedAt, forKey: .syncedAt)
+    }
+}

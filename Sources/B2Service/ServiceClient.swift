@@ -1,0 +1,55 @@
+import AsyncHTTPClient
+import B2Kit
+import Foundation
+import NIOCore
+
+/// A client of a running `b2kit service`: sends JSON with the bearer token and turns problems into `B2Error`s.
+public struct ServiceClient: Sendable {
+    /// The service's base URL, e.g. `http://127.0.0.1:8585`.
+    public let baseURL: String
+    let token: String
+
+    /// Creates a client.
+    public init(baseURL: String, token: String) {
+        self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
+        self.token = token
+    }
+
+    /// Sends a request and returns the decoded JSON object of a 2xx answer.
+    /// - Throws: `B2Error` with the problem's detail for a 4xx/5xx answer (`.usage` for 400/422, `.notFound`
+    ///   for 404, `.badCredentials` for 401), `.transport` when the service cannot be reached.
+    public func send(_ method: String, _ path: String, json: [String: Any]? = nil) async throws -> [String: Any] {
+        var request = HTTPClientRequest(url: baseURL + path)
+        request.method = .init(rawValue: method)
+        request.headers.add(name: "Authorization", value: "Bearer \(token)")
+        if let json {
+            request.headers.add(name: "Content-Type", value: "application/json")
+            request.body = .bytes(ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: json)))
+        }
+        let response: HTTPClientResponse
+        let body: ByteBuffer
+        do {
+            response = try await HTTPClient.shared.execute(request, timeout: .seconds(60))
+            body = try await response.body.collect(upTo: 16 << 20)
+        } catch {
+            throw B2Error(
+                .transport, "Cannot reach the service at \(baseURL): is 'b2kit service' running there?",
+                cause: DescribedError(error))
+        }
+        let object =
+            (try? JSONSerialization.jsonObject(with: Data(body.readableBytesView))) as? [String: Any] ?? [:]
+        guard (200..<300).contains(Int(response.status.code)) else {
+            let detail = object["detail"] as? String ?? "HTTP \(response.status.code)"
+            let code: B2Error.Code =
+                switch response.status.code {
+                case 400, 422: .usage
+                case 401: .badCredentials
+                case 404: .notFound
+                case 409: .conflict
+                default: .server
+                }
+            throw B2Error(code, "The service refused \(method) \(path): \(detail)")
+        }
+        return object
+    }
+}

@@ -1,0 +1,52 @@
+import Foundation
+import GRDB
+
+/// One run of a sync, from queued to finished.
+public struct RunRecord: Codable, Sendable, Equatable, FetchableRecord, PersistableRecord {
+    /// The table.
+    public static let databaseTableName = "runs"
+    /// The states of a run.
+    public enum Status: String, Sendable, CaseIterable {
+        /// Waiting for a worker.
+        case queued
+        /// A worker executes it.
+        case running
+        /// Every object was synced.
+        case succeeded
+        /// Some objects failed; the others were synced.
+        case partial
+        /// The run could not start or its listing failed.
+        case failed
+    }
+    /// The run's id.
+    public var id: String
+    /// Its sync.
+    public var syncId: String
+    /// A `Status` raw value.
+    public var status: String
+    /// `manual`, `schedule` or `creation`.
+    public var trigger: String
+    /// Objects copied.
+    public var copied: Int
+    /// Objects already in place.
+    public var skipped: Int
+    /// Destination objects deleted.
+    public var deleted: Int
+    /// Objects that failed or were refused.
+    public var failed: Int
+    /// Bytes copied.
+    public var bytes: Int64
+    /// The first failures, `name: reason`.
+    public var errors: [String]
+    /// Why the run failed as a whole, if it did.
+    public var message: String?
+    /// When it was queued.
+    public var queuedAt: Date
+    /// When a worker started it.
+    public var startedAt: Date?
+    /// When it ended.
+    public var finishedAt: Date?
+
+    /// True while queued or running.
+    public var isActive: Bool { status == Status.queued.rawValue || status == Status.running.rawValue }
+}

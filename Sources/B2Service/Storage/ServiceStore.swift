@@ -1,0 +1,66 @@
+import Foundation
+
+/// Where the service keeps tokens, connections, syncs and runs: SQLite by default; the protocol lets PostgreSQL be
+/// a second implementation.
+public protocol ServiceStore: Sendable {
+    /// Stores a new token.
+    func insertToken(_ token: TokenRecord) async throws
+    /// The unrevoked token with this hash, if any.
+    func validToken(hash: String) async throws -> TokenRecord?
+    /// Every token, newest first.
+    func tokens() async throws -> [TokenRecord]
+    /// Revokes a token; false when no valid token has the id.
+    func revokeToken(id: String, at date: Date) async throws -> Bool
+
+    /// Stores a new connection.
+    func insertConnection(_ connection: ConnectionRecord) async throws
+    /// Replaces a connection.
+    func updateConnection(_ connection: ConnectionRecord) async throws
+    /// The connection with the id, if any.
+    func connection(id: String) async throws -> ConnectionRecord?
+    /// Every connection, oldest first.
+    func connections() async throws -> [ConnectionRecord]
+    /// Deletes a connection: refused (returning the number of syncs using it) while syncs use it unless `force`,
+    /// which deletes those syncs too.
+    func deleteConnection(id: String, force: Bool) async throws -> ConnectionDeletion
+
+    /// Stores a new sync; with `queueRun` also queues its first run, in the same transaction.
+    func insertSync(_ sync: SyncRecord, queueRun: RunRecord?) async throws
+    /// Replaces a sync.
+    func updateSync(_ sync: SyncRecord) async throws
+    /// The sync with the id, if any.
+    func sync(id: String) async throws -> SyncRecord?
+    /// Every sync, oldest first.
+    func syncs() async throws -> [SyncRecord]
+    /// Deletes a sync and its runs; false when none has the id.
+    func deleteSync(id: String) async throws -> Bool
+
+    /// Queues `run` unless its sync has an active run, which is returned instead (with `false`).
+    func enqueue(_ run: RunRecord) async throws -> (run: RunRecord, created: Bool)
+    /// The run with the id, if any.
+    func run(id: String) async throws -> RunRecord?
+    /// The newest runs of a sync.
+    func runs(syncId: String, limit: Int) async throws -> [RunRecord]
+    /// The queued or running run of a sync, if any.
+    func activeRun(syncId: String) async throws -> RunRecord?
+    /// Marks the oldest queued run of an unpaused sync as running and returns it, or nil when none is queued.
+    func claimNextRun(at date: Date) async throws -> RunRecord?
+    /// Queues again the runs a previous process left running (it was stopped mid-run); returns how many.
+    func requeueInterruptedRuns() async throws -> Int
+    /// Stores a run's end, and the sync's next due time.
+    func finishRun(_ run: RunRecord, nextRunAt: Date?) async throws
+    /// Unpaused scheduled and continuous syncs due at `date` with no active run.
+    func dueSyncs(at date: Date) async throws -> [SyncRecord]
+    /// Totals over all runs, for `/metrics`.
+    func runStatistics() async throws -> RunStatistics
+}
+
+/// What deleting a connection did.
+public enum ConnectionDeletion: Sendable, Equatable {
+    /// It was deleted (with this many syncs, when forced).
+    case deleted(syncs: Int)
+    /// Syncs use it; nothing was deleted.
+    case inUse(syncs: Int)
+    /// No connection has the id.
+    case notFound
+}

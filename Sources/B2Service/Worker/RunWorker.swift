@@ -1,0 +1,167 @@
+import B2Kit
+import B2Sync
+import Foundation
+import Logging
+import ServiceLifecycle
+import Synchronization
+
+/// Queues due scheduled runs and executes queued runs with B2Sync's engine, at most `workers` at once and never
+/// two of one sync (the store refuses a second active run).
+///
+/// A run a previous process left running is queued again at start; B2Sync's state database makes it resume:
+/// objects already copied are skipped, not copied again.
+public struct RunWorker: Service {
+    let configuration: ServiceConfiguration
+    let wakeStream: AsyncStream<Void>
+    let wakeContinuation: AsyncStream<Void>.Continuation
+
+    /// Creates a worker.
+    public init(configuration: ServiceConfiguration) {
+        self.configuration = configuration
+        (wakeStream, wakeContinuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+    }
+
+    /// Asks the worker to look for work now (after a trigger or a creation).
+    public func wake() { wakeContinuation.yield() }
+
+    /// Runs until cancelled or gracefully shut down; runs in flight then stop between objects and are queued again.
+    public func run() async throws {
+        let store = configuration.store
+        let requeued = try await store.requeueInterruptedRuns()
+        if requeued > 0 {
+            configuration.logger.info("Resuming interrupted runs", metadata: ["service.runs": "\(requeued)"])
+        }
+        let inFlight = RunCounter()
+        let tick = configuration.schedulerTick
+        let wake = wakeContinuation
+        await cancelWhenGracefulShutdown {
+            await withDiscardingTaskGroup { group in
+                group.addTask {
+                    while !Task.isCancelled {
+                        wake.yield()
+                        try? await Task.sleep(for: tick)
+                    }
+                    wake.finish()
+                }
+                for await _ in wakeStream {
+                    if Task.isCancelled { break }
+                    await queueDueRuns()
+                    while inFlight.value.load(ordering: .relaxed) < configuration.workers {
+                        let claimed: RunRecord?
+                        do {
+                            claimed = try await store.claimNextRun(at: configuration.now())
+                        } catch {
+                            configuration.logger.error("Cannot claim a run", metadata: ["service.error": "\(error)"])
+                            break
+                        }
+                        guard let run = claimed else { break }
+                        inFlight.value.add(1, ordering: .relaxed)
+                        group.addTask {
+                            await execute(run)
+                            inFlight.value.subtract(1, ordering: .relaxed)
+                            wake.yield()
+                        }
+                    }
+                }
+                group.cancelAll()
+            }
+        }
+    }
+
+    /// Queues a run for each scheduled or continuous sync that is due.
+    func queueDueRuns() async {
+        do {
+            let now = configuration.now()
+            for sync in try await configuration.store.dueSyncs(at: now) {
+                _ = try await configuration.store.enqueue(
+                    RunRecord.queued(syncId: sync.id, trigger: "schedule", at: now))
+            }
+        } catch {
+            configuration.logger.error("Cannot queue scheduled runs", metadata: ["service.error": "\(error)"])
+        }
+    }
+
+    /// Executes one claimed run and stores how it ended.
+    func execute(_ claimed: RunRecord) async {
+        var run = claimed
+        let store = configuration.store
+        var sync: SyncRecord?
+        do {
+            guard let found = try await store.sync(id: run.syncId) else { return }
+            sync = found
+            guard let connection = try await store.connection(id: found.connectionId) else {
+                throw B2Error(.configuration, "The sync's connection was deleted: point the sync at another one")
+            }
+            let summary = try await runEngine(found, connection)
+            if summary.stopped {
+                run.status = RunRecord.Status.queued.rawValue
+                try await store.finishRun(run, nextRunAt: found.nextRunAt)
+                return
+            }
+            run.copied = summary.copied
+            run.skipped = summary.skipped
+            run.deleted = summary.deleted
+            run.failed = summary.failures.count + summary.refused.count
+            run.bytes = summary.copiedBytes
+            run.errors = (summary.failures + summary.refused).prefix(100).map { "\($0.name): \($0.reason)" }
+            run.status = (summary.isComplete ? RunRecord.Status.succeeded : .partial).rawValue
+        } catch {
+            run.status = RunRecord.Status.failed.rawValue
+            run.message = (error as? B2Error)?.message ?? "The run failed: \(error)"
+        }
+        let finished = configuration.now()
+        run.finishedAt = finished
+        var next: Date?
+        if let sync, sync.syncMode != SyncMode.oneTime.rawValue {
+            let interval = TimeInterval(sync.pollingIntervalSeconds)
+            next =
+                sync.syncMode == SyncMode.scheduled.rawValue
+                ? max((run.startedAt ?? finished) + interval, finished) : finished + interval
+        }
+        do {
+            try await store.finishRun(run, nextRunAt: next)
+        } catch {
+            configuration.logger.error("Cannot store a run's end", metadata: ["service.run": "\(run.id)"])
+        }
+    }
+
+    func runEngine(_ sync: SyncRecord, _ connection: ConnectionRecord) async throws -> SyncSummary {
+        let key = try configuration.secrets.open(connection.sealedKey, for: connection.id)
+        let client = B2Client(
+            keyId: connection.keyId, applicationKey: key, apiBaseURL: configuration.b2APIURL,
+            logger: configuration.logger)
+        let (source, destination) = try Validation.sides(source: sync.sourcePath, destination: sync.destination)
+        if case .folder(let root) = destination {
+            try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+        }
+        try FileManager.default.createDirectory(
+            atPath: configuration.stateDirectory, withIntermediateDirectories: true)
+        let state = try SyncState(path: Self.statePath(of: sync.id, in: configuration.stateDirectory))
+        let options = SyncOptions(
+            filter: try Validation.filter(
+                include: sync.includePatterns, exclude: sync.excludePatterns, modifiedSince: sync.modifiedSince),
+            delete: sync.deleteExtraneous)
+        let engine = SyncEngine(client: client, state: state, logger: configuration.logger)
+        return try await engine.run(from: source, to: destination, options: options, stop: { Task.isCancelled })
+    }
+
+    /// Where a sync's state database (catalog, SHA-1 cache, runs) lives.
+    static func statePath(of syncId: String, in directory: String) -> String {
+        directory + "/sync-" + syncId + ".db"
+    }
+}
+
+/// Runs in flight in one worker.
+final class RunCounter: Sendable {
+    let value = Atomic<Int>(0)
+}
+
+extension RunRecord {
+    /// A new queued run.
+    static func queued(syncId: String, trigger: String, at date: Date) -> RunRecord {
+        RunRecord(
+            id: "run_" + TokenIssuer.randomText(bytes: 12), syncId: syncId, status: Status.queued.rawValue,
+            trigger: trigger, copied: 0, skipped: 0, deleted: 0, failed: 0, bytes: 0, errors: [], message: nil,
+            queuedAt: date, startedAt: nil, finishedAt: nil)
+    }
+}

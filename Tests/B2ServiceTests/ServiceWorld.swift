@@ -1,0 +1,151 @@
+import B2Emulator
+import B2Kit
+import Crypto
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import NIOCore
+import Synchronization
+import Testing
+
+@testable import B2Service
+
+/// Collects every log line, so tests can prove secrets never reach the logs.
+final class LogCapture: Sendable {
+    let lines = Mutex<[String]>([])
+
+    var logger: Logger {
+        var logger = Logger(label: "b2kit.service.test") { _ in CapturingHandler(capture: self) }
+        logger.logLevel = .trace
+        return logger
+    }
+
+    struct CapturingHandler: LogHandler {
+        let capture: LogCapture
+        var logLevel: Logger.Level = .trace
+        var metadata: Logger.Metadata = [:]
+        var metadataProvider: Logger.MetadataProvider?
+
+        subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+            get { metadata[key] }
+            set { metadata[key] = newValue }
+        }
+
+        func log(event: LogEvent) {
+            let line = "\(event.level) \(event.message) \(metadata.merging(event.metadata ?? [:]) { $1 })"
+            capture.lines.withLock { $0.append(line) }
+        }
+    }
+}
+
+/// Every response body a world received.
+final class Bodies: Sendable {
+    let texts = Mutex<[String]>([])
+}
+
+/// An emulator on port 0, the service in-process against it, a token, and a record of every response body.
+struct ServiceWorld: Sendable {
+    let client: any TestClientProtocol
+    let b2: B2Client
+    let store: SQLiteServiceStore
+    let token: String
+    let folder: String
+    let logs: LogCapture
+    let bodies: Bodies
+    let configuration: ServiceConfiguration
+
+    static func run(_ body: @Sendable (ServiceWorld) async throws -> Void) async throws {
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("b2service-\(UUID())").path
+        defer { try? FileManager.default.removeItem(atPath: scratch) }
+        try FileManager.default.createDirectory(atPath: scratch + "/db", withIntermediateDirectories: true)
+        let emulator = EmulatorConfiguration(
+            dataDirectory: scratch + "/emulator", port: 0, masterKeyId: "servicekey", masterKey: "servicesecret")
+        let server = try await EmulatorServer(configuration: emulator)
+        try await server.application().test(.live) { http in
+            let url = "http://127.0.0.1:\(http.port!)"
+            let b2 = B2Client(
+                keyId: "servicekey", applicationKey: "servicesecret", apiBaseURL: url,
+                retryPolicy: RetryPolicy(maximumAttempts: 4, jitter: { 0 }, sleep: { _ in }))
+            let store = try SQLiteServiceStore(path: scratch + "/db/service.db")
+            let (token, record) = TokenIssuer.create(name: "test", now: Date())
+            try await store.insertToken(record)
+            let logs = LogCapture()
+            let configuration = ServiceConfiguration(
+                store: store, masterKey: SymmetricKey(size: .bits256), stateDirectory: scratch + "/db/state",
+                b2APIURL: url, schedulerTick: .milliseconds(100), logger: logs.logger)
+            try await ServiceApplication.build(configuration: configuration).test(.router) { client in
+                try await body(
+                    ServiceWorld(
+                        client: client, b2: b2, store: store, token: token, folder: scratch, logs: logs,
+                        bodies: Bodies(), configuration: configuration))
+            }
+        }
+    }
+
+    /// Sends a request with the token (or `token`), records the body, and returns status, body and content type.
+    @discardableResult
+    func call(
+        _ method: HTTPRequest.Method, _ uri: String, json: String? = nil, token: String?? = .none
+    ) async throws -> (status: Int, body: String, json: [String: Any], type: String) {
+        var headers: HTTPFields = [.contentType: "application/json"]
+        if let bearer = token ?? self.token { headers[.authorization] = "Bearer \(bearer)" }
+        let response = try await client.execute(
+            uri: uri, method: method, headers: headers, body: json.map { ByteBuffer(string: $0) })
+        let text = String(buffer: response.body)
+        bodies.texts.withLock { $0.append(text) }
+        let object = (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any] ?? [:]
+        return (Int(response.status.code), text, object, response.headers[.contentType] ?? "")
+    }
+
+    /// A key on the emulator with `capabilities`: its id and secret.
+    func key(_ capabilities: [String]) async throws -> (id: String, secret: String) {
+        let key = try await b2.createKey(named: "svc-\(UUID().uuidString.prefix(8))", capabilities: capabilities)
+        return (key.applicationKeyId, key.applicationKey)
+    }
+
+    /// The body of a connection creation.
+    static func connectionJSON(name: String = "b2", keyId: String, secret: String) -> String {
+        """
+        {"name": "\(name)", "provider_type": "backblaze",
+         "provider_config": {"credentials": {"type": "application_key", "key_id": "\(keyId)",
+                                             "application_key": "\(secret)"}}}
+        """
+    }
+
+    static let fullCapabilities = ["listBuckets", "listFiles", "readFiles", "writeFiles", "deleteFiles"]
+
+    /// Creates a connection with a full key; returns its id and the key's secret.
+    func connection() async throws -> (id: String, secret: String) {
+        let key = try await key(Self.fullCapabilities)
+        let created = try await call(
+            .post, "/v1/connections", json: Self.connectionJSON(keyId: key.id, secret: key.secret))
+        #expect(created.status == 201, "\(created.body)")
+        return (try #require(created.json["id"] as? String), key.secret)
+    }
+
+    /// Polls a sync's runs until one exists (the scheduler queues it), and returns the newest one's id.
+    func newestRun(sync: String) async throws -> String {
+        for _ in 0..<600 {
+            let runs = try await call(.get, "/v1/syncs/\(sync)/runs")
+            if let id = (runs.json["data"] as? [[String: Any]])?.first?["id"] as? String { return id }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        Issue.record("sync \(sync) got no run")
+        return ""
+    }
+
+    /// Polls a run until it has ended, up to a generous deadline (this waits; it asserts no timing).
+    func finishedRun(sync: String, run: String) async throws -> [String: Any] {
+        for _ in 0..<600 {
+            let answer = try await call(.get, "/v1/syncs/\(sync)/runs/\(run)")
+            if let status = answer.json["status"] as? String, status != "queued", status != "running" {
+                return answer.json
+            }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        Issue.record("run \(run) did not end")
+        return [:]
+    }
+}
