@@ -70,6 +70,12 @@ enum ParquetConversion {
             let count = width == 0 ? 0 : bytes.count / width
             let unscaled = try (0..<count).map { try bigEndian(bytes[($0 * width)..<(($0 + 1) * width)], name) }
             return (.decimal(precision: Int(precision), scale: Int(scale)), .decimals(unscaled))
+        case (.fixed(2, let bytes), .float16?):
+            // IEEE half precision, little-endian, widened exactly (as pyarrow's to_pandas does).
+            let halves = stride(from: 0, to: bytes.count - 1, by: 2).map {
+                Double(Float(Float16(bitPattern: UInt16(bytes[$0]) | UInt16(bytes[$0 + 1]) << 8)))
+            }
+            return (.double, .doubles(halves))
         case (.fixed(let width, let bytes), _):
             let count = width == 0 ? 0 : bytes.count / width
             return (.binary, .bytes(offsets: (0...count).map { $0 * width }, bytes: bytes))

@@ -31,4 +31,33 @@ enum LZ4Raw {
         }
         return output
     }
+
+    /// The deprecated LZ4 codec (5): Hadoop's framing (per frame, big-endian decompressed and compressed sizes, then
+    /// an LZ4 block), or, from writers that never framed it, one raw block; tried in that order, as Arrow does.
+    static func decompressLegacy(_ input: ArraySlice<UInt8>, size: Int) throws -> [UInt8] {
+        if let framed = try? hadoopFrames(input, size: size) { return framed }
+        return try decompress(input, size: size)
+    }
+
+    private static func hadoopFrames(_ input: ArraySlice<UInt8>, size: Int) throws -> [UInt8] {
+        func bigEndian(_ at: Int) -> Int {
+            input[at..<at + 4].reduce(0) { $0 << 8 | Int($1) }
+        }
+        var output: [UInt8] = []
+        output.reserveCapacity(size)
+        var index = input.startIndex
+        while index < input.endIndex {
+            guard input.endIndex - index >= 8 else { throw ParquetError.corrupt("Not Hadoop-framed LZ4") }
+            let expanded = bigEndian(index)
+            let compressed = bigEndian(index + 4)
+            index += 8
+            guard compressed <= input.endIndex - index, expanded <= size - output.count else {
+                throw ParquetError.corrupt("Not Hadoop-framed LZ4")
+            }
+            output += try decompress(input[index..<index + compressed], size: expanded)
+            index += compressed
+        }
+        guard output.count == size else { throw ParquetError.corrupt("Not Hadoop-framed LZ4") }
+        return output
+    }
 }

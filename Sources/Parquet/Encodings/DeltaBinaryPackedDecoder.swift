@@ -42,10 +42,11 @@ struct DeltaBinaryPackedDecoder {
         guard total >= UInt64(expected), total <= UInt64(bytes.count) * 64 + 1 else {
             throw fail("\(total) values where \(expected) were expected")
         }
+        // The header always carries a first value, even for an empty run (a page of nulls).
+        var last = try zigzag()
         var values: [Int64] = []
         values.reserveCapacity(Int(total))
         guard total > 0 else { return values }
-        var last = try zigzag()
         values.append(last)
         let perMiniblock = Int(blockSize / miniblocks)
         while values.count < Int(total) {

@@ -25,8 +25,9 @@ enum PlainDecoder {
             return .int96s(
                 try (0..<count).map { _ in
                     let nanosOfDay = try little(Int64.self)
-                    let julianDay = Int64(try little(Int32.self))
-                    return (julianDay - 2_440_588) * 86_400_000_000_000 + nanosOfDay
+                    let julianDay = Int64(try little(UInt32.self))  // unsigned, as Arrow and Spark read it
+                    // Wrapping, as Arrow's conversion does: dates beyond 1677-2262 do not fit in nanoseconds.
+                    return (julianDay &- 2_440_588) &* 86_400_000_000_000 &+ nanosOfDay
                 })
         case .float:
             return .floats(try (0..<count).map { _ in Float(bitPattern: try little(UInt32.self)) })

@@ -1,11 +1,13 @@
 /// Reads one column chunk of a flat schema: dictionary and data pages (v1 and v2), definition levels, and every
-/// encoding and codec of the format but the deprecated BIT_PACKED levels, LZO and Hadoop-framed LZ4.
+/// encoding and codec of the format but the deprecated BIT_PACKED levels and LZO.
 struct ColumnChunkReader {
     let file: [UInt8]
     let element: SchemaElement
     let chunk: ColumnChunkMetaData
 
     func read(into accumulator: inout ValueAccumulator) throws {
+        // A chunk of no values may point nowhere (a data page offset of 0): there is nothing to read.
+        guard chunk.valueCount > 0 else { return }
         let optional = element.repetition == .optional
         var position = Int(chunk.dataPageOffset)
         if let dictionaryOffset = chunk.dictionaryPageOffset, dictionaryOffset > 0,
@@ -13,10 +15,13 @@ struct ColumnChunkReader {
         {
             position = Int(dictionaryOffset)
         }
-        let end = position + Int(chunk.compressedSize)
+        var end = position + Int(chunk.compressedSize)
         guard position >= 4, end <= file.count - 8, chunk.compressedSize >= 0 else {
             throw ParquetError.corrupt("Column \(element.name)'s pages lie outside the file")
         }
+        // Old parquet-mr left the dictionary page out of the chunk's size (PARQUET-816): allow up to the largest
+        // dictionary page header past the end, as Arrow does, within the file.
+        end = min(end + 100, file.count - 8)
         var dictionary: ColumnValues?
         var rowsRead: Int64 = 0
         while rowsRead < chunk.valueCount, position < end {
@@ -159,12 +164,17 @@ struct ColumnChunkReader {
 
     private func decompress(_ page: ArraySlice<UInt8>, size: Int) throws -> [UInt8] {
         let output: [UInt8]
+        if size == 0, chunk.codec != .uncompressed {
+            // An empty page (a v2 page of nulls): some writers store no compressed bytes at all.
+            return []
+        }
         switch chunk.codec {
         case .uncompressed: output = Array(page)
         case .snappy: output = try Snappy.decompress(page)
         case .gzip: output = try Gzip.decompress(page, size: size)
         case .zstd: output = try Zstd.decompress(page, size: size)
         case .lz4Raw: output = try LZ4Raw.decompress(page, size: size)
+        case .lz4: output = try LZ4Raw.decompressLegacy(page, size: size)
         case .brotli: output = try Brotli.decompress(page, size: size)
         default:
             throw ParquetError.unsupported(
