@@ -18,7 +18,9 @@
 # (source, three stored objects, parts while they are assembled, one downloaded copy), else /tmp.
 # About 2-4 minutes after the build.
 #
-# Environment: SKIP_BUILD=1 to reuse the last release build; CURL_RUNS (default 3); STEP_TIMEOUT (seconds
+# Then, paired and interleaved (PAIR_RUNS rounds, default 5): `b2kit cat` > /dev/null against `curl -o /dev/null`,
+# and `b2kit cp` to a file against `curl -o FILE` in the same folder; medians and their ratios (the goal: 0.80).
+# Environment: SKIP_BUILD=1 to reuse the last release build; CURL_RUNS (default 3); PAIR_RUNS (default 5); STEP_TIMEOUT (seconds
 # per transfer, default 600); TOOLS (default "b2kit b2 rclone": the order the tools run in).
 set -euo pipefail
 
@@ -26,6 +28,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 repo_root=$(pwd)
 results_file="$repo_root/Benchmarks/BENCHMARKS.md"
 curl_runs=${CURL_RUNS:-3}
+pair_runs=${PAIR_RUNS:-5}
 step_timeout=${STEP_TIMEOUT:-600}
 read -r -a tools <<<"${TOOLS:-b2kit b2 rclone}"
 size=$((1024 * 1024 * 1024))
@@ -195,6 +198,47 @@ curl_best curlfile "$work/copy-curl"
 curl_check=$(curl -fsS --max-time "$step_timeout" -H "Authorization: $token" "$download_url/file/$bucket/$curl_object" \
     | sha1sum | cut -d' ' -f1)
 [[ $curl_check == "$source_sha1" ]] || die "curl: SHA-1 $curl_check, expected $source_sha1"
+
+# --- paired runs: b2kit against curl on the same bytes and the same sink -----------------------------------
+# Apples to apples: `b2kit cat` (one GET, like curl) into /dev/null against `curl -o /dev/null`, and `b2kit cp`
+# to a file against `curl -o FILE` in the same folder, each pair run back to back $pair_runs times (so load from
+# other work hits both alike), timed the same way (wall clock around the process, authorization included for
+# b2kit); the medians and their ratios are reported.
+pair_object="b2://$bucket/$curl_object"
+if [[ " ${tools[*]} " == *" b2kit "* ]]; then
+    cat_check=$(timeout "$step_timeout" "$b2kit" cat "$pair_object" | sha1sum | cut -d' ' -f1)
+    [[ $cat_check == "$source_sha1" ]] || die "b2kit cat: SHA-1 $cat_check, expected $source_sha1"
+    # timed KEY COMMAND...: appends the wall seconds and the client CPU (user + system) of one run to result[KEY.*]
+    timed() {
+        local key=$1 t0 t1
+        shift
+        t0=$(date +%s.%N)
+        { TIMEFORMAT='%U %S'; time timeout "$step_timeout" "$@" >/dev/null 2>"$work/pair.err"; } 2>"$work/pair.time" \
+            || { cat "$work/pair.err" >&2; die "$key failed: $*"; }
+        t1=$(date +%s.%N)
+        result[$key.walls]+="$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }') "
+        result[$key.cpus]+="$(awk '{ printf "%.2f", $1 + $2 }' "$work/pair.time") "
+    }
+    curl_to=(curl -fsS -H "Authorization: $token" "$download_url/file/$bucket/$curl_object" -o)
+    pair_file="$work/copy-pair"
+    log "paired runs, $pair_runs of each: b2kit cat > /dev/null | curl -o /dev/null | b2kit cp FILE | curl -o FILE"
+    for _ in $(seq 1 "$pair_runs"); do
+        timed pair.cat "$b2kit" cat "$pair_object" # timed sends standard output to /dev/null
+        timed pair.curlnull "${curl_to[@]}" /dev/null
+        timed pair.cp "$b2kit" cp "$pair_object" "$pair_file"
+        rm -f "$pair_file"
+        timed pair.curlfile "${curl_to[@]}" "$pair_file"
+        rm -f "$pair_file"
+    done
+    median() { tr ' ' '\n' | sed '/^$/d' | sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else printf "%.3f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+    for key in pair.cat pair.curlnull pair.cp pair.curlfile; do
+        result[$key.median]=$(median <<<"${result[$key.walls]}")
+        result[$key.mbps]=$(awk -v s="${result[$key.median]}" -v n="$size" 'BEGIN { printf "%.0f", n / s / 1e6 }')
+        result[$key.cpu]=$(median <<<"${result[$key.cpus]}")
+        result[$key.list]=$(awk -v n="$size" '{ for (i = 1; i <= NF; i++) printf "%s%.0f", (i > 1 ? ", " : ""), n / $i / 1e6 }' <<<"${result[$key.walls]}")
+        log "$key: median ${result[$key.median]} s (${result[$key.mbps]} MB/s), runs MB/s ${result[$key.list]}; CPU median ${result[$key.cpu]} s"
+    done
+fi
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 
 # Whether each upload recorded the whole file's SHA-1 (large_file_sha1), as B2 asks of large files.
@@ -238,6 +282,14 @@ table=$(
         "${result[curl.best]}"
     printf '| curl -o FILE, best of %s (runs: %s) | | | | %s | | | |\n' "$curl_runs" "${result[curlfile.runs]}" \
         "${result[curlfile.best]}"
+    if [[ -n ${result[pair.cat.median]:-} ]]; then
+        printf '\n| paired, median of %s (wall clock per process) | s | MB/s | runs MB/s | client CPU s |\n' "$pair_runs"
+        printf '|---|---:|---:|---|---:|\n'
+        printf '| `b2kit cat` > /dev/null | %s | %s | %s | %s |\n' "${result[pair.cat.median]}" "${result[pair.cat.mbps]}" "${result[pair.cat.list]}" "${result[pair.cat.cpu]}"
+        printf '| `curl -o /dev/null` | %s | %s | %s | %s |\n' "${result[pair.curlnull.median]}" "${result[pair.curlnull.mbps]}" "${result[pair.curlnull.list]}" "${result[pair.curlnull.cpu]}"
+        printf '| `b2kit cp` to FILE | %s | %s | %s | %s |\n' "${result[pair.cp.median]}" "${result[pair.cp.mbps]}" "${result[pair.cp.list]}" "${result[pair.cp.cpu]}"
+        printf '| `curl -o FILE` | %s | %s | %s | %s |\n' "${result[pair.curlfile.median]}" "${result[pair.curlfile.mbps]}" "${result[pair.curlfile.list]}" "${result[pair.curlfile.cpu]}"
+    fi
 )
 summary=""
 if [[ -n ${result[b2kit.up.mbps]:-} ]]; then
@@ -252,6 +304,11 @@ if [[ -n ${result[b2kit.up.mbps]:-} ]]; then
         printf -- '- b2kit download / curl -o /dev/null (best of %s): %s; goal 0.80. b2kit download / curl -o FILE: %s.\n' \
             "$curl_runs" "$(ratio "${result[b2kit.down.mbps]}" "${result[curl.best]}")" \
             "$(ratio "${result[b2kit.down.mbps]}" "${result[curlfile.best]}")"
+        if [[ -n ${result[pair.cat.median]:-} ]]; then
+            printf -- '- Paired medians (goal 0.80): b2kit cat > /dev/null / curl -o /dev/null: %s; b2kit cp FILE / curl -o FILE: %s.\n' \
+                "$(ratio "${result[pair.cat.mbps]}" "${result[pair.curlnull.mbps]}")" \
+                "$(ratio "${result[pair.cp.mbps]}" "${result[pair.curlfile.mbps]}")"
+        fi
     )
 fi
 printf '\n%s\n\n%s\n\n' "$table" "$summary"
@@ -289,6 +346,9 @@ $(for tool in "${tools[@]}"; do printf '  - `%s`, then `%s`\n' "${up_cmd[$tool]}
   - \`$curl_cmd URL/file/BUCKET/$curl_object\`, $curl_runs times (the goal's reference), then
     \`$curl_file_cmd URL/file/BUCKET/$curl_object\`, $curl_runs times, FILE beside the other copies and
     deleted after each run (a ceiling for downloads that write a file on this machine).
+- Paired runs (when b2kit is among the tools), $pair_runs rounds of: \`b2kit cat b2://BUCKET/$curl_object > /dev/null\`
+  (one GET, like curl), \`curl -o /dev/null\`, \`b2kit cp b2://BUCKET/$curl_object FILE\`, \`curl -o FILE\` (FILE in the
+  same folder, deleted after each run); wall clock around each process; medians compared.
 
 $table
 
