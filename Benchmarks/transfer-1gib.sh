@@ -12,15 +12,15 @@
 #   sizes, hash checks), one process per transfer, authorization included;
 #   curl: `curl -o /dev/null` of b2kit's object with the account's token, best of 3 (the goal's reference);
 #   then `curl -o FILE` into the scratch folder, best of 3 (what a download that writes a file can reach).
-#   and, like for like, `b2kit cp` of the same object to a file and `b2kit cat` of it to /dev/null, best of 3 each
-#   (both check the SHA-1 as they go; curl checks nothing).
 # Also records each step's client CPU (user + system, from bash's `time`) and the emulator's CPU (from
 # /proc/PID/stat). Prints a table and writes a dated section to Benchmarks/BENCHMARKS.md (a section with the
 # same heading, date and commit is replaced). Scratch space: /dev/shm when it has room for about 7 GiB
 # (source, three stored objects, parts while they are assembled, one downloaded copy), else /tmp.
 # About 2-4 minutes after the build.
 #
-# Environment: SKIP_BUILD=1 to reuse the last release build; CURL_RUNS (default 3); STEP_TIMEOUT (seconds
+# Then, paired and interleaved (PAIR_RUNS rounds, default 5): `b2kit cat` > /dev/null against `curl -o /dev/null`,
+# and `b2kit cp` to a file against `curl -o FILE` in the same folder; medians and their ratios (the goal: 0.80).
+# Environment: SKIP_BUILD=1 to reuse the last release build; CURL_RUNS (default 3); PAIR_RUNS (default 5); STEP_TIMEOUT (seconds
 # per transfer, default 600); TOOLS (default "b2kit b2 rclone": the order the tools run in).
 set -euo pipefail
 
@@ -28,6 +28,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 repo_root=$(pwd)
 results_file="$repo_root/Benchmarks/BENCHMARKS.md"
 curl_runs=${CURL_RUNS:-3}
+pair_runs=${PAIR_RUNS:-5}
 step_timeout=${STEP_TIMEOUT:-600}
 read -r -a tools <<<"${TOOLS:-b2kit b2 rclone}"
 size=$((1024 * 1024 * 1024))
@@ -194,30 +195,50 @@ curl_best curl /dev/null
 # Not a goal, a ceiling: what a download that writes the bytes to a file beside the others can reach here.
 log "curl: $curl_file_cmd $download_url/file/$bucket/$curl_object, $curl_runs runs"
 curl_best curlfile "$work/copy-curl"
-# Like for like, best of $curl_runs as for curl: b2kit writing the same object to a file (cp, SHA-1 checked), and
-# streaming it to /dev/null (cat, SHA-1 checked as it streams).
-b2kit_best() { # KEY COMMAND...: best wall-clock MB/s of $curl_runs runs (a file written by cp is deleted after each)
-    local key=$1 speeds=() _ t0 t1
-    shift
-    for _ in $(seq 1 "$curl_runs"); do
-        t0=$(date +%s.%N)
-        timeout "$step_timeout" "$@" >"$work/$key.out" 2>"$work/$key.err" || { cat "$work/$key.err" >&2; die "$key failed: $*"; }
-        t1=$(date +%s.%N)
-        speeds+=("$(awk -v a="$t0" -v b="$t1" -v n="$size" 'BEGIN { printf "%.0f", n / (b - a) / 1e6 }')")
-        rm -f "$work/copy-b2kit-best" "$work/$key.out"
-    done
-    result[$key.best]=$(printf '%s\n' "${speeds[@]}" | sort -g | tail -n1)
-    result[$key.runs]=$(IFS=,; echo "${speeds[*]}" | sed 's/,/, /g')
-}
-if [[ " ${tools[*]} " == *" b2kit "* ]]; then
-    log "b2kit: cp b2://$bucket/b2kit-1gib FILE, $curl_runs runs"
-    b2kit_best b2kitfile "$b2kit" cp "b2://$bucket/b2kit-1gib" "$work/copy-b2kit-best"
-    log "b2kit: cat b2://$bucket/b2kit-1gib > /dev/null, $curl_runs runs"
-    b2kit_best b2kitnull sh -c '"$1" cat "$2" >/dev/null' sh "$b2kit" "b2://$bucket/b2kit-1gib"
-fi
 curl_check=$(curl -fsS --max-time "$step_timeout" -H "Authorization: $token" "$download_url/file/$bucket/$curl_object" \
     | sha1sum | cut -d' ' -f1)
 [[ $curl_check == "$source_sha1" ]] || die "curl: SHA-1 $curl_check, expected $source_sha1"
+
+# --- paired runs: b2kit against curl on the same bytes and the same sink -----------------------------------
+# Apples to apples: `b2kit cat` (one GET, like curl) into /dev/null against `curl -o /dev/null`, and `b2kit cp`
+# to a file against `curl -o FILE` in the same folder, each pair run back to back $pair_runs times (so load from
+# other work hits both alike), timed the same way (wall clock around the process, authorization included for
+# b2kit); the medians and their ratios are reported.
+pair_object="b2://$bucket/$curl_object"
+if [[ " ${tools[*]} " == *" b2kit "* ]]; then
+    cat_check=$(timeout "$step_timeout" "$b2kit" cat "$pair_object" | sha1sum | cut -d' ' -f1)
+    [[ $cat_check == "$source_sha1" ]] || die "b2kit cat: SHA-1 $cat_check, expected $source_sha1"
+    # timed KEY COMMAND...: appends the wall seconds and the client CPU (user + system) of one run to result[KEY.*]
+    timed() {
+        local key=$1 t0 t1
+        shift
+        t0=$(date +%s.%N)
+        { TIMEFORMAT='%U %S'; time timeout "$step_timeout" "$@" >/dev/null 2>"$work/pair.err"; } 2>"$work/pair.time" \
+            || { cat "$work/pair.err" >&2; die "$key failed: $*"; }
+        t1=$(date +%s.%N)
+        result[$key.walls]+="$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }') "
+        result[$key.cpus]+="$(awk '{ printf "%.2f", $1 + $2 }' "$work/pair.time") "
+    }
+    curl_to=(curl -fsS -H "Authorization: $token" "$download_url/file/$bucket/$curl_object" -o)
+    pair_file="$work/copy-pair"
+    log "paired runs, $pair_runs of each: b2kit cat > /dev/null | curl -o /dev/null | b2kit cp FILE | curl -o FILE"
+    for _ in $(seq 1 "$pair_runs"); do
+        timed pair.cat "$b2kit" cat "$pair_object" # timed sends standard output to /dev/null
+        timed pair.curlnull "${curl_to[@]}" /dev/null
+        timed pair.cp "$b2kit" cp "$pair_object" "$pair_file"
+        rm -f "$pair_file"
+        timed pair.curlfile "${curl_to[@]}" "$pair_file"
+        rm -f "$pair_file"
+    done
+    median() { tr ' ' '\n' | sed '/^$/d' | sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else printf "%.3f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+    for key in pair.cat pair.curlnull pair.cp pair.curlfile; do
+        result[$key.median]=$(median <<<"${result[$key.walls]}")
+        result[$key.mbps]=$(awk -v s="${result[$key.median]}" -v n="$size" 'BEGIN { printf "%.0f", n / s / 1e6 }')
+        result[$key.cpu]=$(median <<<"${result[$key.cpus]}")
+        result[$key.list]=$(awk -v n="$size" '{ for (i = 1; i <= NF; i++) printf "%s%.0f", (i > 1 ? ", " : ""), n / $i / 1e6 }' <<<"${result[$key.walls]}")
+        log "$key: median ${result[$key.median]} s (${result[$key.mbps]} MB/s), runs MB/s ${result[$key.list]}; CPU median ${result[$key.cpu]} s"
+    done
+fi
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 
 # Whether each upload recorded the whole file's SHA-1 (large_file_sha1), as B2 asks of large files.
@@ -261,11 +282,13 @@ table=$(
         "${result[curl.best]}"
     printf '| curl -o FILE, best of %s (runs: %s) | | | | %s | | | |\n' "$curl_runs" "${result[curlfile.runs]}" \
         "${result[curlfile.best]}"
-    if [[ -n ${result[b2kitfile.best]:-} ]]; then
-        printf '| b2kit cp to FILE, best of %s (runs: %s) | | | | %s | | | |\n' "$curl_runs" "${result[b2kitfile.runs]}" \
-            "${result[b2kitfile.best]}"
-        printf '| b2kit cat > /dev/null, best of %s (runs: %s) | | | | %s | | | |\n' "$curl_runs" \
-            "${result[b2kitnull.runs]}" "${result[b2kitnull.best]}"
+    if [[ -n ${result[pair.cat.median]:-} ]]; then
+        printf '\n| paired, median of %s (wall clock per process) | s | MB/s | runs MB/s | client CPU s |\n' "$pair_runs"
+        printf '|---|---:|---:|---|---:|\n'
+        printf '| `b2kit cat` > /dev/null | %s | %s | %s | %s |\n' "${result[pair.cat.median]}" "${result[pair.cat.mbps]}" "${result[pair.cat.list]}" "${result[pair.cat.cpu]}"
+        printf '| `curl -o /dev/null` | %s | %s | %s | %s |\n' "${result[pair.curlnull.median]}" "${result[pair.curlnull.mbps]}" "${result[pair.curlnull.list]}" "${result[pair.curlnull.cpu]}"
+        printf '| `b2kit cp` to FILE | %s | %s | %s | %s |\n' "${result[pair.cp.median]}" "${result[pair.cp.mbps]}" "${result[pair.cp.list]}" "${result[pair.cp.cpu]}"
+        printf '| `curl -o FILE` | %s | %s | %s | %s |\n' "${result[pair.curlfile.median]}" "${result[pair.curlfile.mbps]}" "${result[pair.curlfile.list]}" "${result[pair.curlfile.cpu]}"
     fi
 )
 summary=""
@@ -278,13 +301,14 @@ if [[ -n ${result[b2kit.up.mbps]:-} ]]; then
                 "$(ratio "${result[b2kit.up.mbps]}" "$up_best")" "$up_peer" "$up_best" \
                 "$(ratio "${result[b2kit.down.mbps]}" "$down_best")" "$down_peer" "$down_best"
         fi
-        printf -- '- Like for like, best of %s each (goal 0.80): `b2kit cp` to a file (runs %s MB/s) / `curl -o FILE`: %s;' \
-            "$curl_runs" "${result[b2kitfile.runs]}" "$(ratio "${result[b2kitfile.best]}" "${result[curlfile.best]}")"
-        printf -- ' `b2kit cat > /dev/null` (runs %s MB/s) / `curl -o /dev/null`: %s.\n' \
-            "${result[b2kitnull.runs]}" "$(ratio "${result[b2kitnull.best]}" "${result[curl.best]}")"
-        printf -- '- The single timed `b2kit cp` above / curl -o /dev/null: %s; / curl -o FILE: %s.\n' \
-            "$(ratio "${result[b2kit.down.mbps]}" "${result[curl.best]}")" \
+        printf -- '- b2kit download / curl -o /dev/null (best of %s): %s; goal 0.80. b2kit download / curl -o FILE: %s.\n' \
+            "$curl_runs" "$(ratio "${result[b2kit.down.mbps]}" "${result[curl.best]}")" \
             "$(ratio "${result[b2kit.down.mbps]}" "${result[curlfile.best]}")"
+        if [[ -n ${result[pair.cat.median]:-} ]]; then
+            printf -- '- Paired medians (goal 0.80): b2kit cat > /dev/null / curl -o /dev/null: %s; b2kit cp FILE / curl -o FILE: %s.\n' \
+                "$(ratio "${result[pair.cat.mbps]}" "${result[pair.curlnull.mbps]}")" \
+                "$(ratio "${result[pair.cp.mbps]}" "${result[pair.curlfile.mbps]}")"
+        fi
     )
 fi
 printf '\n%s\n\n%s\n\n' "$table" "$summary"
@@ -322,8 +346,9 @@ $(for tool in "${tools[@]}"; do printf '  - `%s`, then `%s`\n' "${up_cmd[$tool]}
   - \`$curl_cmd URL/file/BUCKET/$curl_object\`, $curl_runs times (the goal's reference), then
     \`$curl_file_cmd URL/file/BUCKET/$curl_object\`, $curl_runs times, FILE beside the other copies and
     deleted after each run (a ceiling for downloads that write a file on this machine).
-  - like for like: \`b2kit cp b2://BUCKET/$curl_object FILE\` and \`b2kit cat b2://BUCKET/$curl_object > /dev/null\`,
-    $curl_runs times each (wall clock, authorization included, SHA-1 checked while streaming).
+- Paired runs (when b2kit is among the tools), $pair_runs rounds of: \`b2kit cat b2://BUCKET/$curl_object > /dev/null\`
+  (one GET, like curl), \`curl -o /dev/null\`, \`b2kit cp b2://BUCKET/$curl_object FILE\`, \`curl -o FILE\` (FILE in the
+  same folder, deleted after each run); wall clock around each process; medians compared.
 
 $table
 
