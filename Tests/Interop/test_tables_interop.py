@@ -79,8 +79,9 @@ def write_with(writer: str, df: pd.DataFrame, path: Path) -> None:
         connection.close()
     elif writer == "fastparquet":
         import fastparquet
-        # fastparquet cannot write an object column of dates: it gets them as datetime64 (a timestamp column).
-        fastparquet.write(str(path), df.assign(d=pd.to_datetime(df["d"])), write_index=False)
+        # fastparquet cannot write an object column of dates: it gets them as datetime64[ns] (a timestamp column;
+        # with pandas 3's datetime64[s] it stores seconds under a millisecond unit, which pyarrow misreads too).
+        fastparquet.write(str(path), df.assign(d=pd.to_datetime(df["d"]).astype("datetime64[ns]")), write_index=False)
     else:
         raise AssertionError(writer)
 
