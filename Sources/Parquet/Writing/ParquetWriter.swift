@@ -1,5 +1,6 @@
-/// Writes a flat Parquet file: one row group per `rowGroupRows` rows, v1 data pages of PLAIN values behind RLE
-/// definition levels (every column optional, as pandas and pyarrow write them), Snappy by default, with both the
+/// Writes a flat Parquet file: row groups of at most `rowGroupRows` rows and about `rowGroupBytes` bytes, v1 data
+/// pages behind RLE definition levels, dictionary-encoded (a PLAIN dictionary page, RLE_DICTIONARY indices) unless
+/// the dictionary passes `dictionaryLimitBytes`, then PLAIN (every column optional, as pandas and pyarrow write them), Snappy by default, with both the
 /// logical and the converted type of each column and min/max/null-count statistics.
 public struct ParquetWriter: Sendable {
     /// A column to write: its schema element (name, physical type, annotations) and one value slot per row.
@@ -21,13 +22,41 @@ public struct ParquetWriter: Sendable {
 
     /// The pages' compression: `.snappy` (default) or `.uncompressed`.
     public var codec: CompressionCodec
-    /// Rows per row group.
+    /// Most rows per row group.
     public var rowGroupRows: Int
+    /// About the most uncompressed bytes per row group (estimated from the values' PLAIN size).
+    public var rowGroupBytes: Int
+    /// The largest dictionary (PLAIN bytes) per column chunk; beyond it the chunk is written PLAIN. 0 disables
+    /// dictionary encoding.
+    public var dictionaryLimitBytes: Int
 
     /// Creates a writer.
-    public init(codec: CompressionCodec = .snappy, rowGroupRows: Int = 1_000_000) {
+    public init(
+        codec: CompressionCodec = .snappy, rowGroupRows: Int = 1_000_000, rowGroupBytes: Int = 128 << 20,
+        dictionaryLimitBytes: Int = 1 << 20
+    ) {
         self.codec = codec
         self.rowGroupRows = max(1, rowGroupRows)
+        self.rowGroupBytes = max(1, rowGroupBytes)
+        self.dictionaryLimitBytes = max(0, dictionaryLimitBytes)
+    }
+
+    /// Rows per row group: `rowGroupRows`, fewer when the rows' estimated PLAIN size passes `rowGroupBytes`.
+    func rowsPerGroup(_ columns: [ColumnInput], rowCount: Int) -> Int {
+        guard rowCount > 0 else { return rowGroupRows }
+        var bytes = 0
+        for column in columns {
+            switch column.values {
+            case .booleans: bytes += rowCount / 8 + 1
+            case .int32s, .floats: bytes += 4 * rowCount
+            case .int64s, .doubles: bytes += 8 * rowCount
+            case .int96s: bytes += 12 * rowCount
+            case .byteArrays(let offsets, _): bytes += 4 * rowCount + (offsets.last ?? 0) - (offsets.first ?? 0)
+            case .fixed(let width, _): bytes += width * rowCount
+            }
+        }
+        let perRow = max(1, bytes / rowCount)
+        return max(1, min(rowGroupRows, rowGroupBytes / perRow))
     }
 
     /// The file's bytes.
@@ -43,9 +72,10 @@ public struct ParquetWriter: Sendable {
         }
         var file: [UInt8] = Array("PAR1".utf8)
         var groups: [(rows: Int, chunks: [ChunkRecord])] = []
+        let groupRows = rowsPerGroup(columns, rowCount: rowCount)
         var start = 0
         while start < rowCount || (rowCount == 0 && groups.isEmpty) {
-            let end = min(rowCount, start + rowGroupRows)
+            let end = min(rowCount, start + groupRows)
             var chunks: [ChunkRecord] = []
             for column in columns {
                 chunks.append(try writeChunk(column, rows: start..<end, into: &file))
@@ -64,6 +94,8 @@ public struct ParquetWriter: Sendable {
 
     struct ChunkRecord {
         var offset: Int64
+        var dictionaryOffset: Int64?
+        var dataOffset: Int64
         var compressedSize: Int64
         var uncompressedSize: Int64
         var valueCount: Int64
@@ -96,28 +128,70 @@ public struct ParquetWriter: Sendable {
         let length = UInt32(levels.count)
         body += [UInt8(length & 0xFF), UInt8(length >> 8 & 0xFF), UInt8(length >> 16 & 0xFF), UInt8(length >> 24)]
         body += levels
-        let encoded = PlainEncoder.encode(column.values, rows: rows, valid: column.valid)
-        body += encoded.bytes
+        let offset = Int64(file.count)
+        var dictionaryOffset: Int64?
+        var compressed = 0
+        var uncompressed = 0
+        let minimum: [UInt8]?
+        let maximum: [UInt8]?
+        let dataEncoding: Int32
+        if dictionaryLimitBytes > 0,
+            let (dictionary, indices) = DictionaryEncoder.encode(
+                column.values, rows: rows, valid: column.valid, limitBytes: dictionaryLimitBytes)
+        {
+            let count = indices.isEmpty ? 0 : Int(indices.max() ?? 0) + 1
+            let plain = PlainEncoder.encode(dictionary, rows: 0..<count, valid: nil)
+            (minimum, maximum) = (plain.minimum, plain.maximum)
+            dictionaryOffset = offset
+            let sizes = writePage(plain.bytes, type: 2, into: &file) { page in
+                page.structure(7) { header in
+                    header.i32(1, Int32(count))
+                    header.i32(2, 0)
+                }
+            }
+            compressed += sizes.compressed
+            uncompressed += sizes.uncompressed
+            body += DictionaryEncoder.encodeIndices(indices, dictionaryCount: count)
+            dataEncoding = 8
+        } else {
+            let encoded = PlainEncoder.encode(column.values, rows: rows, valid: column.valid)
+            (minimum, maximum) = (encoded.minimum, encoded.maximum)
+            body += encoded.bytes
+            dataEncoding = 0
+        }
+        let dataOffset = Int64(file.count)
+        let sizes = writePage(body, type: 0, into: &file) { page in
+            page.structure(5) { header in
+                header.i32(1, Int32(rows.count))
+                header.i32(2, dataEncoding)
+                header.i32(3, 3)
+                header.i32(4, 3)
+            }
+        }
+        compressed += sizes.compressed
+        uncompressed += sizes.uncompressed
+        return ChunkRecord(
+            offset: offset, dictionaryOffset: dictionaryOffset, dataOffset: dataOffset,
+            compressedSize: Int64(compressed), uncompressedSize: Int64(uncompressed), valueCount: Int64(rows.count),
+            nullCount: Int64(nulls), minimum: minimum, maximum: maximum
+        )
+    }
+
+    /// Appends one page of `type` (0 data, 2 dictionary): its header, whose type-specific part `specific` writes,
+    /// then the body compressed with `codec`. Gives the page's compressed and uncompressed size.
+    private func writePage(
+        _ body: [UInt8], type: Int32, into file: inout [UInt8], specific: (inout CompactWriter) -> Void
+    ) -> (compressed: Int, uncompressed: Int) {
         let stored = codec == .snappy ? SnappyCompressor.compress(body) : body
         var page = CompactWriter()
-        page.i32(1, 0)
+        page.i32(1, type)
         page.i32(2, Int32(body.count))
         page.i32(3, Int32(stored.count))
-        page.structure(5) { header in
-            header.i32(1, Int32(rows.count))
-            header.i32(2, 0)
-            header.i32(3, 3)
-            header.i32(4, 3)
-        }
+        specific(&page)
         let pageHeader = page.finish()
-        let offset = Int64(file.count)
         file += pageHeader
         file += stored
-        return ChunkRecord(
-            offset: offset, compressedSize: Int64(pageHeader.count + stored.count),
-            uncompressedSize: Int64(pageHeader.count + body.count), valueCount: Int64(rows.count),
-            nullCount: Int64(nulls), minimum: encoded.minimum, maximum: encoded.maximum
-        )
+        return (pageHeader.count + stored.count, pageHeader.count + body.count)
     }
 
     private func footer(columns: [ColumnInput], groups: [(rows: Int, chunks: [ChunkRecord])], rowCount: Int)
@@ -154,7 +228,8 @@ public struct ParquetWriter: Sendable {
                         entry.i64(2, chunk.offset)
                         entry.structure(3) { meta in
                             meta.i32(1, (schema.type ?? .byteArray).rawValue)
-                            meta.list(2, .i32, count: 2) { meta, item in meta.zigzag(item == 0 ? 0 : 3) }
+                            let encodings: [Int64] = chunk.dictionaryOffset == nil ? [0, 3] : [0, 3, 8]
+                            meta.list(2, .i32, count: encodings.count) { meta, item in meta.zigzag(encodings[item]) }
                             meta.list(3, .binary, count: 1) { meta, _ in
                                 meta.varint(UInt64(schema.name.utf8.count))
                                 meta.appendRaw(Array(schema.name.utf8))
@@ -163,7 +238,8 @@ public struct ParquetWriter: Sendable {
                             meta.i64(5, chunk.valueCount)
                             meta.i64(6, chunk.uncompressedSize)
                             meta.i64(7, chunk.compressedSize)
-                            meta.i64(9, chunk.offset)
+                            meta.i64(9, chunk.dataOffset)
+                            if let dictionaryOffset = chunk.dictionaryOffset { meta.i64(11, dictionaryOffset) }
                             meta.structure(12) { statistics in
                                 statistics.i64(3, chunk.nullCount)
                                 if let maximum = chunk.maximum { statistics.binary(5, maximum) }
