@@ -24,6 +24,10 @@ struct DemoTests {
         }
         #expect(!FileManager.default.fileExists(atPath: folder + "/media/logo.png"))
         #expect(first.out.withLock { $0 }.contains("\(tables.count) objects in"))
+        // The Parquet export, loaded back from the bucket: its head as pandas prints it.
+        let printed = first.out.withLock { $0 }
+        #expect(printed.contains("wrote 4 rows, 4 columns to b2://b2kit-demo/exports/sales-2024-q1.parquet"))
+        #expect(printed.contains("   region    month  units  revenue\n0   north  2024-01  120.0  3480.50"))
         let second = Captured()
         try await DemoOperation.run(second.context(configuration: inputs), into: folder)
         let output = second.out.withLock { $0 }

@@ -7,8 +7,9 @@ import NIOCore
 ///
 /// Seeds the `local` profile's emulator with a small, realistic bucket (nested prefixes, CSV and JSON tables,
 /// images, and a clickstream CSV large enough to go up in parts), syncs the tables into a local folder with an
-/// include pattern, and prints the summary and the catalog. Running it again changes nothing: objects already
-/// there are not uploaded again, and the sync finds every file unchanged.
+/// include pattern, and prints the summary and the catalog; then exports one synced CSV to the bucket as Parquet
+/// and loads it back, printing its head. Running it again changes nothing: objects already there are not
+/// uploaded again, and the sync finds every file unchanged (the Parquet export is rewritten, as a new version).
 public enum DemoOperation {
     /// The bucket the demo fills.
     public static let bucketName = "b2kit-demo"
@@ -44,7 +45,18 @@ public enum DemoOperation {
         try await SyncOperation.run(demo, request, stop: StopFlag())
         context.say("$ b2kit catalog \(folder)")
         try await CatalogOperation.show(demo, location: folder, prefix: "")
+        // The table layer: one synced CSV goes back to the bucket as Parquet, and is loaded from there.
+        let exported = B2Path(bucket: bucketName, key: parquetExport)
+        context.say("$ b2kit table convert \(folder)/\(parquetSource) \(exported)")
+        try await TableOperation.convert(
+            demo, from: .local(folder + "/" + parquetSource), to: .remote(exported), options: .init(), format: nil)
+        context.say("$ b2kit table show \(exported) --head 5")
+        try await TableOperation.show(demo, .remote(exported), head: 5, columns: [], options: .init())
     }
+
+    /// The synced table the demo exports as Parquet, and where it goes in the bucket.
+    static let parquetSource = "sales/2024/q1.csv"
+    static let parquetExport = "exports/sales-2024-q1.parquet"
 
     private static func existingOrNewBucket(_ client: B2Client) async throws -> B2Bucket {
         do {
