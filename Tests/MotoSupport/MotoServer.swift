@@ -43,30 +43,40 @@ public struct MotoServer: Sendable {
                 "moto is not installed for \(python): run scripts/install-peers (pip install 'moto[server]'), "
                     + "or unset CI to skip the moto tests")
         }
-        let port = try await freePort()
-        let log = FileManager.default.temporaryDirectory.appendingPathComponent("moto-\(port).log").path
-        _ = FileManager.default.createFile(atPath: log, contents: nil)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [python, "-m", "moto.server", "-H", "127.0.0.1", "-p", String(port)]
-        var environment = ProcessInfo.processInfo.environment
-        environment["INITIAL_NO_AUTH_ACTION_COUNT"] = "3"
-        process.environment = environment
-        let output = FileHandle(forWritingAtPath: log)
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        defer {
-            // moto's werkzeug server does not stop on SIGTERM; SIGKILL it (it keeps no state worth saving).
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
-            try? output?.close()
-            try? FileManager.default.removeItem(atPath: log)
+        // The free port is only free when asked: another test's server can take it before moto binds. Then moto
+        // exits ("Address already in use") and another port is tried.
+        var attempt = 0
+        while true {
+            attempt += 1
+            let port = try await freePort()
+            let log = FileManager.default.temporaryDirectory.appendingPathComponent("moto-\(port).log").path
+            _ = FileManager.default.createFile(atPath: log, contents: nil)
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            process.arguments = [python, "-m", "moto.server", "-H", "127.0.0.1", "-p", String(port)]
+            var environment = ProcessInfo.processInfo.environment
+            environment["INITIAL_NO_AUTH_ACTION_COUNT"] = "3"
+            process.environment = environment
+            let output = FileHandle(forWritingAtPath: log)
+            process.standardOutput = output
+            process.standardError = output
+            try process.run()
+            defer {
+                // moto's werkzeug server does not stop on SIGTERM; SIGKILL it (it keeps no state worth saving).
+                kill(process.processIdentifier, SIGKILL)
+                process.waitUntilExit()
+                try? output?.close()
+                try? FileManager.default.removeItem(atPath: log)
+            }
+            let endpoint = "http://127.0.0.1:\(port)"
+            do {
+                try await waitUntilServing(endpoint, process: process, log: log)
+            } catch let error as B2Error where error.message.contains("Address already in use") && attempt < 5 {
+                continue
+            }
+            let credentials = try await bootstrapIAM(endpoint)
+            return try await body(MotoServer(endpoint: endpoint, credentials: credentials))
         }
-        let endpoint = "http://127.0.0.1:\(port)"
-        try await waitUntilServing(endpoint, process: process, log: log)
-        let credentials = try await bootstrapIAM(endpoint)
-        return try await body(MotoServer(endpoint: endpoint, credentials: credentials))
     }
 
     /// An S3 client for this server with instant retries.
@@ -97,6 +107,9 @@ public struct MotoServer: Sendable {
                 response.status.code == 200
             {
                 _ = try? await response.body.collect(upTo: 1 << 24)
+                // Answered by this moto, not by another test's that holds the port while this one exits.
+                try await Task.sleep(for: .milliseconds(200))
+                guard process.isRunning else { break }
                 return
             }
             try await Task.sleep(for: .milliseconds(100))
