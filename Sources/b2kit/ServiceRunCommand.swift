@@ -56,7 +56,7 @@ struct ServiceRunCommand: AsyncParsableCommand {
             return handler
         }
         guard let (host, port) = hostAndPort else { return }
-        let store = try ServiceDatabase.open(database.db)
+        let store = try await ServiceDatabase.open(database.db)
         let folder = ServiceDatabase.siblingFolder(of: database.db)
         let key = try MasterKey.load(
             environment: ProcessInfo.processInfo.environment, file: masterKeyFile ?? folder + "/master.key")

@@ -23,7 +23,7 @@ struct ServiceTokenCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
-            let store = try ServiceDatabase.open(database.db)
+            let store = try await ServiceDatabase.open(database.db)
             let (token, record) = TokenIssuer.create(name: name, now: Date())
             try await store.insertToken(record)
             print(token)
@@ -37,7 +37,7 @@ struct ServiceTokenCommand: AsyncParsableCommand {
         @OptionGroup var database: ServiceDatabaseOptions
 
         func run() async throws {
-            let store = try ServiceDatabase.open(database.db)
+            let store = try await ServiceDatabase.open(database.db)
             let formatter = ISO8601DateFormatter()
             for token in try await store.tokens() {
                 let state = token.revokedAt.map { "revoked " + formatter.string(from: $0) } ?? "valid"
@@ -54,7 +54,7 @@ struct ServiceTokenCommand: AsyncParsableCommand {
         var id: String
 
         func run() async throws {
-            let store = try ServiceDatabase.open(database.db)
+            let store = try await ServiceDatabase.open(database.db)
             guard try await store.revokeToken(id: id, at: Date()) else {
                 throw RuntimeError("no valid token has the id \(id): see 'b2kit service token list'")
             }

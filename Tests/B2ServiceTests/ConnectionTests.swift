@@ -122,17 +122,13 @@ struct ConnectionTests {
     }
 }
 
-/// Proves secrets appear in no response, no log line, and no byte of the service's database files.
+/// Proves secrets appear in no response, no log line, and no byte of the service's database (its files, or a `pg_dump` of it).
 enum SecretCheck {
     static func assertAbsent(_ secrets: [String], world: ServiceWorld) async throws {
         let bodies = world.bodies.texts.withLock { $0 }
         let logs = world.logs.lines.withLock { $0 }
-        let folder = world.folder + "/db"
-        var databaseBytes: [Data] = []
-        for name in try FileManager.default.contentsOfDirectory(atPath: folder) where name.hasPrefix("service.db") {
-            databaseBytes.append(try Data(contentsOf: URL(fileURLWithPath: folder + "/" + name)))
-        }
-        #expect(!databaseBytes.isEmpty)
+        let databaseBytes = try world.storedBytes()
+        #expect(!databaseBytes.isEmpty && databaseBytes.allSatisfy { !$0.isEmpty })
         for secret in secrets {
             #expect(!bodies.contains { $0.contains(secret) })
             #expect(!logs.contains { $0.contains(secret) })

@@ -7,6 +7,7 @@ import Hummingbird
 import HummingbirdTesting
 import Logging
 import NIOCore
+import PostgresNIO
 import Synchronization
 import Testing
 
@@ -49,7 +50,9 @@ final class Bodies: Sendable {
 struct ServiceWorld: Sendable {
     let client: any TestClientProtocol
     let b2: B2Client
-    let store: SQLiteServiceStore
+    let store: any ServiceStore
+    /// The test's own PostgreSQL database when the suite runs on PostgreSQL; nil on SQLite.
+    let postgresURL: String?
     let token: String
     let folder: String
     let logs: LogCapture
@@ -68,7 +71,7 @@ struct ServiceWorld: Sendable {
             let b2 = B2Client(
                 keyId: "servicekey", applicationKey: "servicesecret", apiBaseURL: url,
                 retryPolicy: RetryPolicy(maximumAttempts: 4, jitter: { 0 }, sleep: { _ in }))
-            let store = try SQLiteServiceStore(path: scratch + "/db/service.db")
+            let (store, postgresURL) = try await testStore(scratch: scratch)
             let (token, record) = TokenIssuer.create(name: "test", now: Date())
             try await store.insertToken(record)
             let logs = LogCapture()
@@ -78,7 +81,8 @@ struct ServiceWorld: Sendable {
             try await ServiceApplication.build(configuration: configuration).test(.router) { client in
                 try await body(
                     ServiceWorld(
-                        client: client, b2: b2, store: store, token: token, folder: scratch, logs: logs,
+                        client: client, b2: b2, store: store, postgresURL: postgresURL, token: token, folder: scratch,
+                        logs: logs,
                         bodies: Bodies(), configuration: configuration))
             }
         }
@@ -148,4 +152,51 @@ struct ServiceWorld: Sendable {
         Issue.record("run \(run) did not end")
         return [:]
     }
+}
+
+/// The store a test runs on: SQLite in the test's folder, or, with `B2KIT_TEST_SERVICE_STORE=postgres`, a new
+/// database of its own (and its URL) on the PostgreSQL server `B2KIT_TEST_POSTGRES_URL` names (`scripts/test`
+/// starts one).
+func testStore(scratch: String) async throws -> (store: any ServiceStore, postgresURL: String?) {
+    let environment = ProcessInfo.processInfo.environment
+    guard environment["B2KIT_TEST_SERVICE_STORE"] == "postgres" else {
+        return (try SQLiteServiceStore(path: scratch + "/db/service.db"), nil)
+    }
+    let url = try #require(
+        environment["B2KIT_TEST_POSTGRES_URL"].flatMap { $0.isEmpty ? nil : $0 },
+        "B2KIT_TEST_SERVICE_STORE=postgres needs B2KIT_TEST_POSTGRES_URL (scripts/postgres-test-server prints one)")
+    let database = try await newPostgresDatabase(serverURL: url)
+    return (try await PostgresServiceStore(url: database), database)
+}
+
+extension ServiceWorld {
+    /// Every byte the service stored: the SQLite files (database, journal, WAL), or PostgreSQL's `pg_dump` of the
+    /// test's database.
+    func storedBytes() throws -> [Data] {
+        guard let postgresURL else {
+            let folder = folder + "/db"
+            return try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.hasPrefix("service.db") }
+                .map { try Data(contentsOf: URL(fileURLWithPath: folder + "/" + $0)) }
+        }
+        let dump = Process()
+        dump.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        dump.arguments = ["pg_dump", "--no-owner", postgresURL]
+        let output = Pipe()
+        dump.standardOutput = output
+        try dump.run()
+        let bytes = output.fileHandleForReading.readDataToEndOfFile()
+        dump.waitUntilExit()
+        try #require(dump.terminationStatus == 0, "pg_dump \(postgresURL) failed")
+        return [bytes]
+    }
+}
+
+/// Creates an empty database on the server `serverURL` names; returns its URL.
+func newPostgresDatabase(serverURL: String) async throws -> String {
+    let name = "b2svc_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
+    let admin = try await PostgresServiceStore(url: serverURL)
+    try await admin.client.query("CREATE DATABASE \(unescaped: name)")
+    var components = try #require(URLComponents(string: serverURL))
+    components.path = "/" + name
+    return try #require(components.string)
 }

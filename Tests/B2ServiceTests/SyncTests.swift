@@ -92,9 +92,11 @@ struct SyncTests {
                 RunRecord.queued(syncId: sync, trigger: "manual", at: date))
             #expect(!createdAgain)
             #expect(again.id == first.id)
-            await #expect(throws: (any Error).self) {
-                try await world.store.writer.write {
-                    try RunRecord.queued(syncId: sync, trigger: "manual", at: date).insert($0)
+            if let sqlite = world.store as? SQLiteServiceStore {
+                await #expect(throws: (any Error).self) {
+                    try await sqlite.writer.write {
+                        try RunRecord.queued(syncId: sync, trigger: "manual", at: date).insert($0)
+                    }
                 }
             }
         }

@@ -53,6 +53,17 @@ public protocol ServiceStore: Sendable {
     func dueSyncs(at date: Date) async throws -> [SyncRecord]
     /// Totals over all runs, for `/metrics`.
     func runStatistics() async throws -> RunStatistics
+    /// How long a claimed run stays this process's without a renewal; another process may take it over after.
+    var leaseDuration: Duration { get }
+    /// Extends this process's lease on a running run; false when another process has taken it over.
+    func renewLease(runId: String) async throws -> Bool
+}
+
+extension ServiceStore {
+    /// One process owns a SQLite database: its leases never expire.
+    public var leaseDuration: Duration { .seconds(3600) }
+    /// One process owns a SQLite database: its leases never expire.
+    public func renewLease(runId: String) async throws -> Bool { true }
 }
 
 /// What deleting a connection did.

@@ -86,13 +86,18 @@ public struct RunWorker: Service {
         var run = claimed
         let store = configuration.store
         var sync: SyncRecord?
+        configuration.logger.info(
+            "Executing run", metadata: ["service.run": "\(run.id)", "service.sync": "\(run.syncId)"])
         do {
             guard let found = try await store.sync(id: run.syncId) else { return }
             sync = found
             guard let connection = try await store.connection(id: found.connectionId) else {
                 throw B2Error(.configuration, "The sync's connection was deleted: point the sync at another one")
             }
-            let summary = try await runEngine(found, connection)
+            guard let summary = try await runLeased(run.id, { try await runEngine(found, connection) }) else {
+                configuration.logger.warning("Another process took over a run", metadata: ["service.run": "\(run.id)"])
+                return
+            }
             if summary.stopped {
                 run.status = RunRecord.Status.queued.rawValue
                 try await store.finishRun(run, nextRunAt: found.nextRunAt)
@@ -143,6 +148,27 @@ public struct RunWorker: Service {
             delete: sync.deleteExtraneous)
         let engine = SyncEngine(client: client, state: state, logger: configuration.logger)
         return try await engine.run(from: source, to: destination, options: options, stop: { Task.isCancelled })
+    }
+
+    /// Runs `body` while renewing the run's lease every third of its duration; nil (and `body` cancelled) when
+    /// another process took the run over.
+    func runLeased(_ runId: String, _ body: @escaping @Sendable () async throws -> SyncSummary) async throws
+        -> SyncSummary?
+    {
+        let store = configuration.store
+        let every = store.leaseDuration / 3
+        return try await withThrowingTaskGroup(of: SyncSummary?.self) { group in
+            group.addTask { try await body() }
+            group.addTask {
+                while true {
+                    try await Task.sleep(for: every)
+                    let renewed = (try? await store.renewLease(runId: runId)) ?? true
+                    if !renewed { return nil }
+                }
+            }
+            defer { group.cancelAll() }
+            return try await group.next() ?? nil
+        }
     }
 
     /// Where a sync's state database (catalog, SHA-1 cache, runs) lives.
