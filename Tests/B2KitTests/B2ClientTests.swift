@@ -159,6 +159,63 @@ struct B2ClientTests {
         }
     }
 
+    @Test("Bytes that do not hash to B2's SHA-1 fail the download, streamed or in pieces, and leave no file behind")
+    func integrityMismatch() async throws {
+        try await LiveEmulator.run { port in
+            let client = LiveEmulator.client(port: port)
+            let bucket = try await client.createBucket(named: "mismatch-bucket")
+            let data = LiveEmulator.bytes(3_000_000, seed: 21)
+            let path = try LiveEmulator.temporaryFile(data)
+            // A large file whose large_file_sha1 names other bytes.
+            let started: B2FileVersion = try await client.call(
+                "b2_start_large_file",
+                [
+                    "bucketId": .string(bucket.bucketId), "fileName": "lying.bin", "contentType": "b2/x-auto",
+                    "fileInfo": .object(["large_file_sha1": .string(Self.sha1(Array(data.reversed())))]),
+                ],
+                operation: "start"
+            )
+            let fileId = try #require(started.fileId)
+            var sha1s: [String] = []
+            for part in 0..<3 {
+                let range = part * 1_000_000..<(part + 1) * 1_000_000
+                let sent: B2Wire.Part = try await client.sendUpload(
+                    scope: fileId, operation: "part", context: .init(),
+                    fetchTarget: {
+                        try await client.call(
+                            "b2_get_upload_part_url", ["fileId": .string(fileId)], operation: "url",
+                            as: B2Wire.UploadTarget.self
+                        )
+                    },
+                    headers: [("X-Bz-Part-Number", "\(part + 1)")], source: .file(path),
+                    range: Int64(range.lowerBound)..<Int64(range.upperBound), meter: ProgressMeter(report: nil)
+                )
+                #expect(sent.contentSha1 == Self.sha1(Array(data[range])))
+                sha1s.append(Self.sha1(Array(data[range])))
+            }
+            let _: B2FileVersion = try await client.call(
+                "b2_finish_large_file", ["fileId": .string(fileId), "partSha1Array": .strings(sha1s)],
+                operation: "finish")
+            let streamed = await #expect(throws: B2Error.self) {
+                try await client.download(bucketName: "mismatch-bucket", name: "lying.bin") { _ in }
+            }
+            #expect(streamed?.code == .integrity)
+            let folder = FileManager.default.temporaryDirectory.appendingPathComponent("b2kit-lie-\(UUID())").path
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(atPath: folder) }
+            // 3 MB in pieces of the recommended 1 MB, and in one stream.
+            for concurrency in [4, 1] {
+                let pieces = await #expect(throws: B2Error.self) {
+                    try await client.download(
+                        bucketName: "mismatch-bucket", name: "lying.bin", to: folder + "/lying.bin",
+                        concurrency: concurrency)
+                }
+                #expect(pieces?.code == .integrity)
+                #expect(try FileManager.default.contentsOfDirectory(atPath: folder) == [])
+            }
+        }
+    }
+
     @Test("Under 10% injected faults every transfer is byte-identical")
     func faults() async throws {
         let plan = try FaultPlan(

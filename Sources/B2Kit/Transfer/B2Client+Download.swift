@@ -33,6 +33,26 @@ extension B2Client {
         var hasher = range == nil ? Insecure.SHA1() : nil
         var expected: String?
         var modified: Int64?
+        /// Chunks handed to `sink` whose bytes are not hashed yet.
+        var unhashed: [ByteBuffer] = []
+        /// Receives chunks, handing each to `sink` and keeping it in `unhashed` when `keep`, until a batch is full;
+        /// true at the end.
+        func receiveBatch(from iterator: inout HTTPClientResponse.Body.AsyncIterator, keep: Bool) async throws -> Bool {
+            var size = 0
+            while size < Self.hashBatchSize {
+                guard let chunk = try await iterator.next() else { return true }
+                if keep { unhashed.append(chunk) }
+                size += chunk.readableBytes
+                do {
+                    try await sink(chunk)
+                } catch {
+                    throw SinkFailure(underlying: error)
+                }
+                offset += Int64(chunk.readableBytes)
+                progress?(offset - (range?.lowerBound ?? 0))
+            }
+            return false
+        }
         var attempt = 0
         while true {
             attempt += 1
@@ -45,18 +65,27 @@ extension B2Client {
             if attempt == 1 {
                 (expected, modified) = Self.integrityHeaders(response.headers)
                 if end == nil, let total = Self.totalLength(response) { end = total }
+                // Nothing to check the bytes against (a large file uploaded without large_file_sha1).
+                if expected == nil { hasher = nil }
             }
             do {
-                for try await chunk in response.body {
-                    chunk.withUnsafeReadableBytes { hasher?.update(bufferPointer: $0) }
+                // Each batch is hashed on another thread while the next one is received and handed on: one
+                // thread doing both was the limit (SHA-1 costs about as much CPU as receiving).
+                var iterator = response.body.makeAsyncIterator()
+                var receiving: (any Error)?
+                var ended = false
+                while !ended, receiving == nil {
+                    let (batch, before, keep) = (unhashed, hasher, hasher != nil)
+                    unhashed = []
+                    async let after = Self.hashing(batch, into: before)
                     do {
-                        try await sink(chunk)
+                        ended = try await receiveBatch(from: &iterator, keep: keep)
                     } catch {
-                        throw SinkFailure(underlying: error)
+                        receiving = error
                     }
-                    offset += Int64(chunk.readableBytes)
-                    progress?(offset - (range?.lowerBound ?? 0))
+                    hasher = await after
                 }
+                if let receiving { throw receiving }
             } catch let error as B2Error {
                 throw error
             } catch let failure as SinkFailure {
@@ -81,6 +110,7 @@ extension B2Client {
             break
         }
         let length = offset - (range?.lowerBound ?? 0)
+        hasher = await Self.hashing(unhashed, into: hasher)
         if let hasher, let expected {
             let actual = Hex.string(hasher.finalize())
             guard actual == expected else {
@@ -161,13 +191,11 @@ extension B2Client {
         let small = (expectedSize.map { $0 < 2 * partSize } ?? false) || concurrency < 2
         let head = small ? nil : try await headDownload(bucketName: bucketName, name: name, context: context)
         if let head, head.length >= 2 * partSize {
-            let digest = try await downloadPiecesInOrder(
+            let digest = try await downloadPieces(
                 bucketName: bucketName, name: name, length: head.length,
-                pieceSize: min(partSize, Self.maximumDownloadPieceSize), concurrency: concurrency, progress: progress
-            ) { chunk in
-                try writer.write(chunk, at: offset)
-                offset += Int64(chunk.readableBytes)
-            }
+                pieceSize: min(partSize, Self.maximumDownloadPieceSize), concurrency: concurrency, into: writer,
+                progress: progress
+            )
             if let expected = head.sha1, digest != expected {
                 throw B2Error(
                     .integrity, "The downloaded bytes of \(name) hash to \(digest), but B2 holds \(expected): retry",
@@ -282,6 +310,18 @@ extension B2Client {
             return Int64(range[range.index(after: slash)...])
         }
         return response.headers.first(name: "Content-Length").flatMap { Int64($0) }
+    }
+}
+
+extension B2Client {
+    /// How many received bytes are hashed at a time, beside the receipt of the next ones.
+    static var hashBatchSize: Int { 4 << 20 }
+
+    /// `hasher` updated with the bytes of `chunks`; nil stays nil.
+    static func hashing(_ chunks: [ByteBuffer], into hasher: Insecure.SHA1?) async -> Insecure.SHA1? {
+        guard var hasher else { return nil }
+        for chunk in chunks { chunk.withUnsafeReadableBytes { hasher.update(bufferPointer: $0) } }
+        return hasher
     }
 }
 
