@@ -20,14 +20,18 @@ struct B2KitCommand: AsyncParsableCommand {
 
     /// Runs the command with b2kit's exit codes: 0 success, 1 runtime failure, 2 usage error, 3 partial sync.
     static func main() async {
-        // Run Swift concurrency on NIO's event loops: a request then stays on one thread from socket to
-        // handler and back, instead of hopping between pools (measured: several times the small-request rate).
-        // Handlers therefore never block for long: file I/O goes to NIO's thread pool.
-        _ = NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
         // A closed pipe (`b2kit ls | head`) shows up as EPIPE from write, and the command ends quietly with 0.
         signal(SIGPIPE, SIG_IGN)
         do {
             var command = try parseAsRoot(globalOptionsAfterSubcommand(Array(CommandLine.arguments.dropFirst())))
+            if command is ServeCommand {
+                // The emulator runs Swift concurrency on NIO's event loops: a request then stays on one thread from
+                // socket to handler and back, instead of hopping between pools (measured: several times the
+                // small-request rate). Its handlers therefore never block for long: file I/O goes to NIO's thread
+                // pool. Clients keep Swift's pool: there the tasks of one transfer (receiving, hashing, writing)
+                // all landed on one event loop, which capped a download at one core.
+                _ = NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
+            }
             if var asyncCommand = command as? any AsyncParsableCommand {
                 try await asyncCommand.run()
             } else {
