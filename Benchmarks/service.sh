@@ -8,14 +8,16 @@
 # folder. After their creation runs, (a) LATENCY_RUNS sequential triggers of one sync (a no-op rerun: list both
 # sides, compare), latency = the run's finished_at - queued_at (server clock, milliseconds); (b) every sync
 # triggered at once with changed files, throughput = runs / (last finished_at - first queued_at) per minute.
-# Environment: B2KIT_BIN (default .build/release/b2kit, built if missing), SYNCS, FILES, LATENCY_RUNS, WORKERS.
+# Environment: B2KIT_BIN (default .build/release/b2kit, built if missing), SYNCS, FILES, LATENCY_RUNS, WORKERS;
+# SERVICE_DB: the service's --db (default a new SQLite file; `postgres` starts scripts/postgres-test-server and
+# uses a new database on it).
 # Prints the figures and appends a dated section to Benchmarks/BENCHMARKS.md.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 bin=${B2KIT_BIN:-.build/release/b2kit}
 if [ ! -x "$bin" ]; then swift build -c release --product b2kit >&2; fi
 B2KIT_BIN="$bin" SYNCS="${SYNCS:-20}" FILES="${FILES:-10}" LATENCY_RUNS="${LATENCY_RUNS:-20}" \
-    WORKERS="${WORKERS:-4}" python3 - <<'PY'
+    WORKERS="${WORKERS:-4}" SERVICE_DB="${SERVICE_DB:-}" python3 - <<'PY'
 import base64, datetime, json, os, re, secrets, statistics, subprocess, tempfile, time, urllib.request
 from b2sdk.v2 import B2Api, InMemoryAccountInfo
 
@@ -27,7 +29,13 @@ emu = subprocess.Popen([bin_, "serve", "--data", tmp + "/emu", "--port", "0", "-
                         "--master-key", key], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
 emu_url = re.search(r"(http://\S+)", emu.stdout.readline()).group(1)
 env = dict(os.environ, B2KIT_MASTER_KEY=base64.b64encode(secrets.token_bytes(32)).decode())
-db = f"sqlite:{tmp}/svc/service.db"
+db, postgres_folder = os.environ["SERVICE_DB"] or f"sqlite:{tmp}/svc/service.db", None
+if db == "postgres":
+    started = subprocess.run(["scripts/postgres-test-server"], capture_output=True, text=True, check=True)
+    postgres_folder, server = started.stderr.strip().splitlines()[-1], started.stdout.strip()
+    subprocess.run(["psql", server, "-qc", "CREATE DATABASE service_bench"], check=True, capture_output=True)
+    db = server.rsplit("/", 1)[0] + "/service_bench"
+store = "PostgreSQL" if db.startswith("postgres") else "SQLite"
 token = subprocess.run([bin_, "service", "token", "create", "--db", db], capture_output=True, text=True, env=env,
                        check=True).stdout.strip()
 svc = subprocess.Popen([bin_, "service", "--listen", "127.0.0.1:0", "--db", db, "--b2-api-url", emu_url,
@@ -78,7 +86,7 @@ try:
     assert all(r["copied"] == 1 for r in finished), finished
     span = max(stamp(r["finished_at"]) for r in finished) - min(stamp(r["queued_at"]) for r in finished)
     per_minute = len(finished) / span * 60
-    line = (f"no-op run latency (queued -> finished, {latency_runs} runs, {files} files): median "
+    line = (f"{store}: no-op run latency (queued -> finished, {latency_runs} runs, {files} files): median "
             f"{statistics.median(latencies):.1f} ms, p90 {sorted(latencies)[int(0.9 * len(latencies)) - 1]:.1f} ms; "
             f"{syncs} syncs triggered at once ({files} files, 1 changed, {workers} workers): {per_minute:.0f} runs/min")
     print(line)
@@ -87,4 +95,6 @@ try:
                   f"- {line}\n")
 finally:
     svc.terminate(); emu.terminate(); svc.wait(); emu.wait()
+    if postgres_folder:
+        subprocess.run(["scripts/postgres-test-server", "stop", postgres_folder], check=True)
 PY

@@ -12,12 +12,13 @@
 #       of them, for peak memory. They are written straight into the emulator's metadata database (copies of
 #       the row of one uploaded empty file, with the emulator stopped), since uploading a million objects
 #       one by one takes too long here; a listing reads nothing else.
-# For each run: wall seconds (`date +%s.%N`), files/s, MB/s (10^6 bytes) and peak memory (max RSS from
+# (a) runs once per tool; (b), (c) and the bare listing run ROUNDS times (default 5), interleaved across the tools,
+# and their figures are the medians. For each run: wall seconds (`date +%s.%N`), files/s, MB/s (10^6 bytes) and peak memory (max RSS from
 # `/usr/bin/time -v`). Every copy is checked file for file (SHA-1 of the sorted list of SHA-1s) outside the timing.
 # Prints a table and appends a dated section to Benchmarks/BENCHMARKS.md.
 #
 # Environment: B2KIT_BIN (a release b2kit to use; default: build it with `swift build -c release`);
-# SMALL_FILES, LARGE_FILES, MANY_OBJECTS; TOOLS (default "b2kit rclone b2"); STEP_TIMEOUT (default 900 s).
+# SMALL_FILES, LARGE_FILES, MANY_OBJECTS, ROUNDS; TOOLS (default "b2kit rclone b2"); STEP_TIMEOUT (default 900 s).
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -27,6 +28,7 @@ small_files=${SMALL_FILES:-10000}
 large_files=${LARGE_FILES:-3}
 many_objects=${MANY_OBJECTS:-1000000}
 step_timeout=${STEP_TIMEOUT:-900}
+rounds=${ROUNDS:-5}
 read -r -a tools <<<"${TOOLS:-b2kit rclone b2}"
 small_size=8192
 large_size=$((256 * 1024 * 1024))
@@ -141,32 +143,58 @@ measure seed.large "$large_files" "$large_bytes" "$b2kit" sync "$work/src-large"
 rm -rf "$work/src-large" # only its digest is needed now
 
 declare -A cmd
-load_before=$(cut -d' ' -f1-3 /proc/loadavg) # other work on the machine skews every tool
-for tool in "${tools[@]}"; do
-    for case in small large; do
-        dest="$work/dst-$tool-$case"
-        case $tool in
-        b2kit) run=("$b2kit" sync "b2://$bucket/$case/" "$dest" -q); cmd[$tool]="b2kit sync b2://BUCKET/CASE/ DEST -q" ;;
-        rclone) run=(rclone sync "emu:$bucket/$case" "$dest" --transfers 32)
-            cmd[$tool]="rclone sync emu:BUCKET/CASE DEST --transfers 32" ;;
-        b2) run=(b2 sync --no-progress "b2://$bucket/$case/" "$dest")
-            cmd[$tool]="b2 sync --no-progress b2://BUCKET/CASE/ DEST" ;;
-        *) die "TOOLS: unknown tool $tool" ;;
-        esac
-        if [[ $case == small ]]; then
-            measure "$tool.a" "$small_files" "$small_bytes" "${run[@]}"
-            check_tree "$tool.a" "$dest" "$small_digest"
-            measure "$tool.c" "$small_files" 0 "${run[@]}"
-            check_tree "$tool.c" "$dest" "$small_digest"
-            rm -rf "$dest"
-        else
-            measure "$tool.b" "$large_files" "$large_bytes" "${run[@]}"
-            check_tree "$tool.b" "$dest" "$large_digest"
-            rm -rf "$dest"
-        fi
+# run_of TOOL CASE DEST: the sync command of TOOL (also recorded, generalised, in cmd[TOOL]).
+run_of() {
+    case $1 in
+    b2kit) run=("$b2kit" sync "b2://$bucket/$2/" "$3" -q); cmd[$1]="b2kit sync b2://BUCKET/CASE/ DEST -q" ;;
+    rclone) run=(rclone sync "emu:$bucket/$2" "$3" --transfers 32)
+        cmd[$1]="rclone sync emu:BUCKET/CASE DEST --transfers 32" ;;
+    b2) run=(b2 sync --no-progress "b2://$bucket/$2/" "$3")
+        cmd[$1]="b2 sync --no-progress b2://BUCKET/CASE/ DEST" ;;
+    *) die "TOOLS: unknown tool $1" ;;
+    esac
+}
+# median_of KEY FILES BYTES: KEY's figures from the median wall time of KEY.1 ... KEY.$rounds (max RSS: the largest).
+median_of() {
+    local key=$1 files=$2 bytes=$3 times="" rss=0 round
+    for round in $(seq 1 "$rounds"); do
+        times+="${result[$key.$round.s]} "
+        ((result[$key.$round.rss] > rss)) && rss=${result[$key.$round.rss]}
     done
+    result[$key.s]=$(printf '%s\n' $times | sort -g | awk '{ v[NR] = $1 } END { printf "%.2f", NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }')
+    result[$key.runs]=$(printf '%s\n' $times | paste -sd' ' -)
+    result[$key.fps]=$(awk -v t="${result[$key.s]}" -v n="$files" 'BEGIN { printf "%.0f", n / t }')
+    result[$key.mbps]=$(awk -v t="${result[$key.s]}" -v n="$bytes" 'BEGIN { printf "%.1f", n / t / 1e6 }')
+    result[$key.rss]=$rss
+    log "$key: median ${result[$key.s]} s of ${result[$key.runs]}"
+}
+load_before=$(cut -d' ' -f1-3 /proc/loadavg) # other work on the machine skews every tool
+# (a) once per tool (rclone needs about two minutes); its copy stays for the reruns (c).
+for tool in "${tools[@]}"; do
+    run_of "$tool" small "$work/dst-$tool-small"
+    measure "$tool.a" "$small_files" "$small_bytes" "${run[@]}"
+    check_tree "$tool.a" "$work/dst-$tool-small" "$small_digest"
 done
-measure listing "$small_files" 0 "$b2kit" ls -r "b2://$bucket/small/"
+# (b), (c) and the bare listing take seconds: $rounds interleaved rounds, so load from other work on the shared
+# machine falls on every tool alike; each figure is the median.
+for round in $(seq 1 "$rounds"); do
+    for tool in "${tools[@]}"; do
+        run_of "$tool" small "$work/dst-$tool-small"
+        measure "$tool.c.$round" "$small_files" 0 "${run[@]}"
+        check_tree "$tool.c" "$work/dst-$tool-small" "$small_digest"
+        run_of "$tool" large "$work/dst-$tool-large"
+        measure "$tool.b.$round" "$large_files" "$large_bytes" "${run[@]}"
+        check_tree "$tool.b" "$work/dst-$tool-large" "$large_digest"
+        rm -rf "$work/dst-$tool-large"
+    done
+    measure "listing.$round" "$small_files" 0 "$b2kit" ls -r "b2://$bucket/small/"
+done
+for tool in "${tools[@]}"; do
+    median_of "$tool.c" "$small_files" 0
+    median_of "$tool.b" "$large_files" "$large_bytes"
+    rm -rf "$work/dst-$tool-small"
+done
+median_of listing "$small_files" 0
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 
 # --- a very large listing -------------------------------------------------------------------------------------
@@ -258,7 +286,8 @@ Written by \`Benchmarks/sync.sh\`.
 $(for tool in "${tools[@]}"; do printf '  - `%s`\n' "${cmd[$tool]}"; done)
   - bare listing: \`b2kit ls -r b2://BUCKET/small/\` (output to a file).
 - Times are wall clock around one process, authorization included; MB = 10^6 bytes; max RSS from
-  \`/usr/bin/time -v\`.
+  \`/usr/bin/time -v\`. (a) ran once per tool; (b), (c) and the listing are medians of $rounds interleaved rounds
+  (seconds per round: $(for tool in "${tools[@]}"; do printf '%s (b) %s, (c) %s; ' "$tool" "${result[$tool.b.runs]}" "${result[$tool.c.runs]}"; done)listing ${result[listing.runs]}).
 
 $table
 
