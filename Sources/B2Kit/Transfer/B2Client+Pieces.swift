@@ -5,11 +5,8 @@ extension B2Client {
     /// The largest ranged request when a large file is downloaded in parallel.
     static var maximumDownloadPieceSize: Int64 { 16 << 20 }
 
-    /// How many bytes of the written file are read back at a time to hash them.
-    static var hashReadSize: Int { 1 << 20 }
-
     /// Downloads a whole file as parallel ranged pieces, each written at its offset as its bytes arrive, and
-    /// computes the file's SHA-1 by reading the written front of the file back in order, from the page cache.
+    /// computes the file's SHA-1 over the written front of the file, in order, mapped from the page cache.
     ///
     /// No piece waits in memory for an earlier one, so a slow piece holds up neither the others nor the writes,
     /// and memory stays at the receive buffers whatever the size of the file. At most `concurrency` pieces are in
@@ -46,8 +43,6 @@ extension B2Client {
             }
             while launched < min(concurrency, count) { launch() }
             var hasher = Insecure.SHA1()
-            let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: Self.hashReadSize, alignment: 4096)
-            defer { buffer.deallocate() }
             var written = Set<Int>()
             var hashed = 0
             var arrived = 0
@@ -56,15 +51,8 @@ extension B2Client {
                 written.insert(index)
                 while written.remove(hashed) != nil {
                     let lower = Int64(hashed) * pieceSize
-                    let upper = min(length, lower + pieceSize)
-                    var offset = lower
-                    while offset < upper {
-                        let slice = UnsafeMutableRawBufferPointer(
-                            rebasing: buffer[..<Int(min(upper - offset, Int64(buffer.count)))])
-                        try writer.read(into: slice, at: offset)
-                        hasher.update(bufferPointer: UnsafeRawBufferPointer(slice))
-                        offset += Int64(slice.count)
-                    }
+                    let count = Int(min(length, lower + pieceSize) - lower)
+                    try writer.withWrittenBytes(at: lower, count: count) { hasher.update(bufferPointer: $0) }
                     hashed += 1
                 }
                 while launched < count, launched - hashed < window, launched - arrived < concurrency { launch() }

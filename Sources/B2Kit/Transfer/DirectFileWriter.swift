@@ -4,7 +4,7 @@ import NIOCore
     import Glibc
 #endif
 
-/// Writes chunks at file offsets with `pwrite(2)` on the calling thread, and reads written ranges back.
+/// Writes chunks at file offsets with `pwrite(2)` on the calling thread, and maps written ranges back.
 ///
 /// The bytes were just received, so they are still in this core's cache; copying them into the page cache from
 /// here costs about half the system time of batching them for NIO's thread pool (measured on a 1 GiB download, see
@@ -42,19 +42,25 @@ final class DirectFileWriter: Sendable {
         }
     }
 
-    /// Fills `buffer` with the bytes written at `offset`; they were written by this process, so they come from the
-    /// page cache.
-    func read(into buffer: UnsafeMutableRawBufferPointer, at offset: Int64) throws {
-        var done = 0
-        while done < buffer.count {
-            let count = pread(descriptor, buffer.baseAddress! + done, buffer.count - done, off_t(offset) + off_t(done))
-            if count < 0, errno == EINTR { continue }
-            guard count > 0 else {
-                throw B2Error(.localFile, "Cannot read back \(path) at byte \(offset + Int64(done)) (errno \(errno))")
-            }
-            done += count
+    /// Calls `body` with the `count` bytes written at `offset`, mapped from the page cache without a copy.
+    func withWrittenBytes<Result>(
+        at offset: Int64, count: Int, _ body: (UnsafeRawBufferPointer) throws -> Result
+    ) throws -> Result {
+        guard count > 0 else { return try body(UnsafeRawBufferPointer(start: nil, count: 0)) }
+        // A mapping starts on a page boundary.
+        let skip = Int(offset % Int64(Self.pageSize))
+        guard
+            let mapping = mmap(
+                nil, skip + count, PROT_READ, MAP_SHARED | MAP_POPULATE, descriptor, off_t(offset) - off_t(skip)),
+            mapping != MAP_FAILED
+        else {
+            throw B2Error(.localFile, "Cannot read back \(path) at byte \(offset) (errno \(errno))")
         }
+        defer { munmap(mapping, skip + count) }
+        return try body(UnsafeRawBufferPointer(start: mapping + skip, count: count))
     }
+
+    private static let pageSize = Int(sysconf(Int32(_SC_PAGESIZE)))
 
     /// Flushes the file to disk, so a rename that follows never exposes a file missing its bytes after a crash.
     func synchronize() throws {
