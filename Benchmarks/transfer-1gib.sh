@@ -20,7 +20,8 @@
 #
 # Then, paired and interleaved (PAIR_RUNS rounds, default 5): `b2kit cat` > /dev/null against `curl -o /dev/null`,
 # and `b2kit cp` to a file against `curl -o FILE` in the same folder; medians and their ratios (the goal: 0.80).
-# Environment: SKIP_BUILD=1 to reuse the last release build; CURL_RUNS (default 3); PAIR_RUNS (default 5); STEP_TIMEOUT (seconds
+# Environment: SKIP_BUILD=1 to reuse the last release build; CURL_RUNS (default 3); PAIR_RUNS (default 5);
+# PEER_RUNS (default 3: interleaved rounds of each tool's upload and download, medians reported); STEP_TIMEOUT (seconds
 # per transfer, default 600); TOOLS (default "b2kit b2 rclone": the order the tools run in).
 set -euo pipefail
 
@@ -29,6 +30,7 @@ repo_root=$(pwd)
 results_file="$repo_root/Benchmarks/BENCHMARKS.md"
 curl_runs=${CURL_RUNS:-3}
 pair_runs=${PAIR_RUNS:-5}
+peer_runs=${PEER_RUNS:-3}
 step_timeout=${STEP_TIMEOUT:-600}
 read -r -a tools <<<"${TOOLS:-b2kit b2 rclone}"
 size=$((1024 * 1024 * 1024))
@@ -153,23 +155,51 @@ up_cmd[rclone]="rclone copyto SOURCE emu:BUCKET/rclone-1gib"
 down_cmd[rclone]="rclone copyto emu:BUCKET/rclone-1gib COPY"
 
 load_before=$(cut -d' ' -f1-3 /proc/loadavg) # other work on the machine skews every tool
+# $peer_runs interleaved rounds of each tool's upload then download; the figures are the medians, so load from
+# other work on the shared machine falls on every tool alike. Earlier rounds' objects are deleted (all versions)
+# after their download; the last round's stay, for the hash check and curl.
+for round in $(seq 1 "$peer_runs"); do
+    for tool in "${tools[@]}"; do
+        copy="$work/copy-$tool"
+        name="$tool-1gib"
+        ((round < peer_runs)) && name="$tool-1gib-round$round"
+        case $tool in
+        b2kit)
+            step "b2kit.up.$round" "$b2kit" cp "$source_file" "b2://$bucket/$name"
+            step "b2kit.down.$round" "$b2kit" cp "b2://$bucket/$name" "$copy"
+            ;;
+        b2)
+            step "b2.up.$round" b2 file upload --no-progress "$bucket" "$source_file" "$name"
+            step "b2.down.$round" b2 file download --no-progress "b2://$bucket/$name" "$copy"
+            ;;
+        rclone)
+            step "rclone.up.$round" rclone copyto "$source_file" "emu:$bucket/$name"
+            step "rclone.down.$round" rclone copyto "emu:$bucket/$name" "$copy"
+            ;;
+        esac
+        check_copy "$tool" "$copy"
+        if ((round < peer_runs)); then
+            "$b2kit" rm --versions "b2://$bucket/$name" >"$work/rm.log" 2>&1 || { cat "$work/rm.log" >&2; die "b2kit rm failed"; }
+        fi
+    done
+done
+median() { tr ' ' '\n' | sed '/^$/d' | sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else printf "%.3f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+# median_of KEY: KEY's figures from the median wall time of KEY.1 ... KEY.$peer_runs (CPU: their medians too).
+median_of() {
+    local key=$1 round walls="" cpus="" emus=""
+    for round in $(seq 1 "$peer_runs"); do
+        walls+="${result[$key.$round.s]} " cpus+="${result[$key.$round.cpu]} " emus+="${result[$key.$round.emu]} "
+    done
+    result[$key.s]=$(median <<<"$walls")
+    result[$key.cpu]=$(median <<<"$cpus")
+    result[$key.emu]=$(median <<<"$emus")
+    result[$key.mbps]=$(awk -v s="${result[$key.s]}" -v n="$size" 'BEGIN { printf "%.0f", n / s / 1e6 }')
+    result[$key.list]=$(awk -v n="$size" '{ for (i = 1; i <= NF; i++) printf "%s%.0f", (i > 1 ? ", " : ""), n / $i / 1e6 }' <<<"$walls")
+    log "$key: median ${result[$key.s]} s (${result[$key.mbps]} MB/s), runs MB/s ${result[$key.list]}"
+}
 for tool in "${tools[@]}"; do
-    copy="$work/copy-$tool"
-    case $tool in
-    b2kit)
-        step b2kit.up "$b2kit" cp "$source_file" "b2://$bucket/b2kit-1gib"
-        step b2kit.down "$b2kit" cp "b2://$bucket/b2kit-1gib" "$copy"
-        ;;
-    b2)
-        step b2.up b2 file upload --no-progress "$bucket" "$source_file" b2-1gib
-        step b2.down b2 file download --no-progress "b2://$bucket/b2-1gib" "$copy"
-        ;;
-    rclone)
-        step rclone.up rclone copyto "$source_file" "emu:$bucket/rclone-1gib"
-        step rclone.down rclone copyto "emu:$bucket/rclone-1gib" "$copy"
-        ;;
-    esac
-    check_copy "$tool" "$copy"
+    median_of "$tool.up"
+    median_of "$tool.down"
 done
 
 # --- curl: what the emulator serves ------------------------------------------------------------------------
@@ -230,7 +260,6 @@ if [[ " ${tools[*]} " == *" b2kit "* ]]; then
         timed pair.curlfile "${curl_to[@]}" "$pair_file"
         rm -f "$pair_file"
     done
-    median() { tr ' ' '\n' | sed '/^$/d' | sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else printf "%.3f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
     for key in pair.cat pair.curlnull pair.cp pair.curlfile; do
         result[$key.median]=$(median <<<"${result[$key.walls]}")
         result[$key.mbps]=$(awk -v s="${result[$key.median]}" -v n="$size" 'BEGIN { printf "%.0f", n / s / 1e6 }')
@@ -270,11 +299,11 @@ best_peer() { # DIRECTION: "tool MB/s" of the fastest peer other than b2kit
     echo "$best_tool $best"
 }
 table=$(
-    printf '| tool | upload s | upload MB/s | download s | download MB/s | client CPU s (up; down) | emulator CPU s (up; down) | whole-file SHA-1 stored |\n'
+    printf '| tool, median of %s | upload s | upload MB/s (runs) | download s | download MB/s (runs) | client CPU s (up; down) | emulator CPU s (up; down) | whole-file SHA-1 stored |\n' "$peer_runs"
     printf '|---|---:|---:|---:|---:|---:|---:|---|\n'
     for tool in "${tools[@]}"; do
-        printf '| %s | %s | %s | %s | %s | %s; %s | %s; %s | %s |\n' "$tool" "${result[$tool.up.s]}" \
-            "${result[$tool.up.mbps]}" "${result[$tool.down.s]}" "${result[$tool.down.mbps]}" \
+        printf '| %s | %s | %s (%s) | %s | %s (%s) | %s; %s | %s; %s | %s |\n' "$tool" "${result[$tool.up.s]}" \
+            "${result[$tool.up.mbps]}" "${result[$tool.up.list]}" "${result[$tool.down.s]}" "${result[$tool.down.mbps]}" "${result[$tool.down.list]}" \
             "${result[$tool.up.cpu]}" "${result[$tool.down.cpu]}" "${result[$tool.up.emu]}" "${result[$tool.down.emu]}" \
             "${result[$tool.sha1]:-?}"
     done
@@ -335,7 +364,8 @@ Written by \`Benchmarks/transfer-1gib.sh\`.
   --master-key-id ID --master-key KEY --recommended-part-size $part_size\`; one allPrivate bucket made with
   \`b2kit mb\`. Source, emulator data and downloaded copies on $scratch_root ($(df --output=fstype "$work" | tail -n1)).
 - Source: $size bytes from /dev/urandom. Each tool uploads it to its own name, then downloads that name to a
-  fresh file whose SHA-1 is checked against the source's (outside the timing) and deleted. Times are wall
+  fresh file whose SHA-1 is checked against the source's (outside the timing) and deleted; $peer_runs rounds,
+  interleaved across the tools (earlier rounds' objects deleted after their download), medians reported. Times are wall
   clock around one process per transfer, authorization included; MB = 10^6 bytes. Client CPU is user +
   system of the process (bash \`time\`); emulator CPU is from /proc/PID/stat over the same interval.
 - Commands (environment: \`B2_ENVIRONMENT=URL\`, \`B2_APPLICATION_KEY_ID\`, \`B2_APPLICATION_KEY\`;
