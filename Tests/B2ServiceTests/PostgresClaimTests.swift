@@ -101,4 +101,39 @@ struct PostgresClaimTests {
         try await survivor.finishRun(done, nextRunAt: nil)
         #expect(try await survivor.run(id: run.id)?.status == RunRecord.Status.succeeded.rawValue)
     }
+
+    @Test(
+        "Finishing a run while its sync is deleted waits for the deletion instead of deadlocking",
+        .enabled(if: PostgresClaimTests.serverURL != nil))
+    func finishDuringDeletion() async throws {
+        let (worker, api) = try await twoStores(lease: .seconds(60))
+        let queued = try await queueSyncs(1, in: worker)
+        var run = try #require(try await worker.claimNextRun(at: Date()))
+        #expect(run.id == queued[0])
+        run.status = RunRecord.Status.succeeded.rawValue
+        run.finishedAt = Date()
+        let finished = run
+        let (locked, lockTaken) = AsyncStream<Void>.makeStream()
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            // The deletion as PostgreSQL runs it: the sync's row first, then (by cascade) its runs.
+            group.addTask {
+                try await api.client.withTransaction(logger: api.logger) { connection in
+                    try await connection.query(
+                        "SELECT id FROM syncs WHERE id = 'sync0' FOR UPDATE", logger: api.logger)
+                    lockTaken.yield()
+                    // Let the finish reach its locks: had it taken the run's row first, this would deadlock.
+                    try await Task.sleep(for: .milliseconds(300))
+                    try await connection.query("DELETE FROM runs WHERE \"syncId\" = 'sync0'", logger: api.logger)
+                    try await connection.query("DELETE FROM syncs WHERE id = 'sync0'", logger: api.logger)
+                }
+            }
+            var waiting = locked.makeAsyncIterator()
+            await waiting.next()
+            group.addTask { try await worker.finishRun(finished, nextRunAt: nil) }
+            // Neither side may fail: PostgreSQL breaks a deadlock by aborting one of them.
+            try await group.waitForAll()
+        }
+        #expect(try await api.sync(id: "sync0") == nil)
+        #expect(try await api.run(id: run.id) == nil)
+    }
 }

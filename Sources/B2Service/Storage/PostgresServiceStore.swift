@@ -418,6 +418,10 @@ public struct PostgresServiceStore: ServiceStore {
     public func finishRun(_ run: RunRecord, nextRunAt: Date?) async throws {
         let owner = owner
         try await client.withTransaction(logger: logger) { connection in
+            // Locks in the order a deletion of the sync takes them (the sync, then its runs, by cascade), so the
+            // two wait for each other instead of deadlocking; a deleted sync leaves nothing to update.
+            try await connection.query(
+                "SELECT id FROM syncs WHERE id = \(run.syncId) FOR UPDATE", logger: logger)
             // A run another process took over (this one's lease expired) is that process's to finish.
             var updated = false
             for try await _ in try await connection.query(
