@@ -6,10 +6,9 @@ enum CSVInference {
         let count = cells.count
         var isMissing = [Bool](repeating: false, count: count)
         var missingCount = 0
-        let longest = missing.map(\.utf8.count).max() ?? 0
-        for row in 0..<count {
-            let cell = cells[row]
-            if cell.count <= longest, missing.contains(String(decoding: cell, as: UTF8.self)) {
+        let matcher = MissingValueMatcher(missing)
+        cells.withView { view in
+            for row in 0..<count where matcher.matches(view[row]) {
                 isMissing[row] = true
                 missingCount += 1
             }
@@ -23,7 +22,7 @@ enum CSVInference {
             for _ in 0..<count { builder.appendNull() }
             return builder.build()
         }
-        if let integers = integers(cells, isMissing: isMissing) {
+        if let integers = cells.withView({ Self.integers($0, isMissing: isMissing) }) {
             if missingCount == 0 {
                 return try Column(name: name, type: .int64, storage: .integers(integers))
             }
@@ -33,19 +32,29 @@ enum CSVInference {
             }
             return builder.build()
         }
-        if let column = doubles(name: name, cells, isMissing: isMissing) { return column }
+        if let column = cells.withView({
+            Self.doubles(name: name, $0, isMissing: isMissing, missingCount: missingCount)
+        }) {
+            return column
+        }
         if missingCount == 0, let booleans = booleans(cells) {
             return try Column(name: name, type: .bool, storage: .booleans(booleans))
         }
+        if missingCount == 0 {
+            // Every cell is a value: the cells' buffers are the column's.
+            return try Column(name: name, type: .string, storage: .bytes(offsets: cells.offsets, bytes: cells.bytes))
+        }
         var builder = ColumnBuilder(name: name, type: .string, capacity: count)
-        for row in 0..<count {
-            if isMissing[row] { builder.appendNull() } else { builder.append(bytes: cells[row]) }
+        cells.withView { view in
+            for row in 0..<count {
+                if isMissing[row] { builder.appendNull() } else { builder.append(bytes: view[row]) }
+            }
         }
         return builder.build()
     }
 
     /// Every non-missing cell as an Int64, or nil when one is not an integer (or does not fit).
-    static func integers(_ cells: CellColumn, isMissing: [Bool]) -> [Int64]? {
+    static func integers(_ cells: CellColumn.View, isMissing: [Bool]) -> [Int64]? {
         var values = [Int64](repeating: 0, count: cells.count)
         for row in 0..<cells.count where !isMissing[row] {
             guard let value = parseInteger(cells[row]) else { return nil }
@@ -54,39 +63,48 @@ enum CSVInference {
         return values
     }
 
-    static func parseInteger(_ cell: ArraySlice<UInt8>) -> Int64? {
-        var bytes = cell.drop { $0 == UInt8(ascii: " ") }
-        while bytes.last == UInt8(ascii: " ") { bytes = bytes.dropLast() }
+    static func parseInteger(_ cell: UnsafeBufferPointer<UInt8>) -> Int64? {
+        let space = UInt8(ascii: " ")
+        var start = 0
+        var end = cell.count
+        while start < end, cell[start] == space { start += 1 }
+        while end > start, cell[end - 1] == space { end -= 1 }
         var negative = false
-        if let sign = bytes.first, sign == UInt8(ascii: "-") || sign == UInt8(ascii: "+") {
-            negative = sign == UInt8(ascii: "-")
-            bytes = bytes.dropFirst()
+        if start < end, cell[start] == UInt8(ascii: "-") || cell[start] == UInt8(ascii: "+") {
+            negative = cell[start] == UInt8(ascii: "-")
+            start += 1
         }
-        guard !bytes.isEmpty, bytes.count <= 19 else { return nil }
+        guard start < end, end - start <= 19 else { return nil }
         var magnitude: UInt64 = 0
-        for byte in bytes {
-            guard byte >= 48, byte <= 57 else { return nil }
-            magnitude = magnitude * 10 + UInt64(byte - 48)
+        for index in start..<end {
+            let digit = cell[index] &- 48
+            guard digit <= 9 else { return nil }
+            magnitude = magnitude * 10 + UInt64(digit)
         }
         if negative { return magnitude <= UInt64(Int64.max) + 1 ? Int64(truncatingIfNeeded: 0 &- magnitude) : nil }
         return magnitude <= UInt64(Int64.max) ? Int64(magnitude) : nil
     }
 
     /// Every non-missing cell as a Double, or nil when one is not a number.
-    static func doubles(name: String, _ cells: CellColumn, isMissing: [Bool]) -> Column? {
-        var builder = ColumnBuilder(name: name, type: .double, capacity: cells.count)
-        for row in 0..<cells.count {
-            if isMissing[row] {
-                builder.appendNull()
-                continue
-            }
+    static func doubles(name: String, _ cells: CellColumn.View, isMissing: [Bool], missingCount: Int) -> Column? {
+        var values = [Double](repeating: .nan, count: cells.count)
+        for row in 0..<cells.count where !isMissing[row] {
             guard let value = parseDouble(cells[row]) else { return nil }
-            builder.append(value)
+            values[row] = value
         }
-        return builder.build()
+        var validity: Validity?
+        if missingCount > 0 {
+            var bits = Validity()
+            bits.reserveCapacity(cells.count)
+            for missing in isMissing { bits.append(!missing) }
+            validity = bits
+        }
+        // The values and the validity cover the same rows.
+        return Column(unchecked: name, type: .double, storage: .doubles(values), validity: validity)
     }
 
-    static func parseDouble(_ cell: ArraySlice<UInt8>) -> Double? {
+    static func parseDouble(_ cell: UnsafeBufferPointer<UInt8>) -> Double? {
+        if let value = DecimalParsing.exactDouble(cell) { return value }
         // Hexadecimal floats are Swift's, not pandas'.
         guard !cell.isEmpty, !cell.contains(UInt8(ascii: "x")), !cell.contains(UInt8(ascii: "X")) else { return nil }
         let text = String(decoding: cell, as: UTF8.self).trimmingSpaces()

@@ -51,8 +51,11 @@ public struct CSVReader: Sendable {
 
     let options: Options
     private var state = State.fieldStart
+    /// The header's fields so far; data fields go straight to their column's cells.
+    private var headerFields: [[UInt8]] = []
     private var field: [UInt8] = []
-    private var record: [[UInt8]] = []
+    /// The fields ended so far in the current record (past the header's count too, for the error message).
+    private var fieldCount = 0
     private var header: [String]?
     private var cells: [CellColumn] = []
     private var rows = 0
@@ -75,16 +78,22 @@ public struct CSVReader: Sendable {
     /// Reads the next chunk of the file.
     /// - Throws: `B2Error` `.malformedData` for a row with more fields than the header.
     public mutating func consume<Bytes: Sequence<UInt8>>(_ chunk: Bytes) throws {
-        for byte in chunk {
-            if isSatisfied { return }
-            if !leadKnown {
-                lead.append(byte)
-                if lead.count < 3, Self.bom.starts(with: lead) { continue }
-                try settleLead()
-                continue
-            }
-            try step(byte)
+        let done: Void? = try chunk.withContiguousStorageIfAvailable { try consume(buffer: $0) }
+        if done == nil {
+            try Array(chunk).withUnsafeBufferPointer { try consume(buffer: $0) }
         }
+    }
+
+    private mutating func consume(buffer: UnsafeBufferPointer<UInt8>) throws {
+        var index = 0
+        while !leadKnown, index < buffer.count {
+            if isSatisfied { return }
+            lead.append(buffer[index])
+            index += 1
+            if lead.count < 3, Self.bom.starts(with: lead) { continue }
+            try settleLead()
+        }
+        try tokenize(buffer, from: index)
     }
 
     /// A UTF-8 byte order mark, dropped when the file starts with one.
@@ -99,6 +108,92 @@ public struct CSVReader: Sendable {
             for byte in lead { try step(byte) }
         }
         lead = []
+    }
+
+    /// Runs the bytes through `step`, taking runs of plain field bytes (and of quoted ones) in one append.
+    private mutating func tokenize(_ buffer: UnsafeBufferPointer<UInt8>, from start: Int) throws {
+        let quote = UInt8(ascii: "\"")
+        let newline = UInt8(ascii: "\n")
+        let carriage = UInt8(ascii: "\r")
+        let delimiter = options.delimiter
+        var index = start
+        let end = buffer.count
+        while index < end {
+            if isSatisfied { return }
+            if !pendingCR {
+                switch state {
+                case .fieldStart, .unquoted:
+                    if state == .fieldStart, buffer[index] == quote { break }
+                    let stop = Self.nextSpecial(in: buffer, from: index, delimiter: delimiter)
+                    if stop > index {
+                        appendToField(UnsafeBufferPointer(rebasing: buffer[index..<stop]))
+                        recordHasBytes = true
+                        state = .unquoted
+                    }
+                    guard stop < end else { return }
+                    index = stop + 1
+                    if buffer[stop] == delimiter {
+                        // What `step` does for a delimiter outside quotes.
+                        recordHasBytes = true
+                        endField()
+                        state = .fieldStart
+                    } else {
+                        pendingCR = buffer[stop] == carriage
+                        try endRecord()
+                    }
+                    continue
+                case .quoted:
+                    var stop = index
+                    while stop < end {
+                        let byte = buffer[stop]
+                        if byte == quote { break }
+                        if byte == newline { line += 1 }
+                        stop += 1
+                    }
+                    if stop > index {
+                        appendToField(UnsafeBufferPointer(rebasing: buffer[index..<stop]))
+                        recordHasBytes = true
+                        index = stop
+                        continue
+                    }
+                case .quoteInQuoted:
+                    break
+                }
+            }
+            try step(buffer[index])
+            index += 1
+        }
+    }
+
+    /// The index of the first delimiter, line feed or carriage return at or after `start`, or the end; eight
+    /// bytes at a time while none is among them.
+    private static func nextSpecial(in buffer: UnsafeBufferPointer<UInt8>, from start: Int, delimiter: UInt8) -> Int {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        let delimiters = ones &* UInt64(delimiter)
+        let newlines = ones &* UInt64(UInt8(ascii: "\n"))
+        let carriages = ones &* UInt64(UInt8(ascii: "\r"))
+        var index = start
+        let end = buffer.count
+        if let base = buffer.baseAddress {
+            while end - index >= 8 {
+                let word = UInt64(littleEndian: UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self))
+                // A byte equal to the target becomes zero; `(x - 0x01..) & ~x & 0x80..` marks zero bytes, exactly
+                // for the lowest one (the first in memory).
+                let x = word ^ delimiters
+                let y = word ^ newlines
+                let z = word ^ carriages
+                let found = ((x &- ones) & ~x | (y &- ones) & ~y | (z &- ones) & ~z) & highs
+                if found != 0 { return index + found.trailingZeroBitCount / 8 }
+                index += 8
+            }
+        }
+        while index < end {
+            let byte = buffer[index]
+            if byte == delimiter || byte == UInt8(ascii: "\n") || byte == UInt8(ascii: "\r") { return index }
+            index += 1
+        }
+        return end
     }
 
     private mutating func step(_ byte: UInt8) throws {
@@ -120,7 +215,7 @@ public struct CSVReader: Sendable {
                 pendingCR = byte == carriage
                 try endRecord()
             } else {
-                field.append(byte)
+                appendToField(byte)
                 state = .unquoted
             }
         case .unquoted:
@@ -131,18 +226,18 @@ public struct CSVReader: Sendable {
                 pendingCR = byte == carriage
                 try endRecord()
             } else {
-                field.append(byte)
+                appendToField(byte)
             }
         case .quoted:
             if byte == quote {
                 state = .quoteInQuoted
             } else {
                 if byte == newline { line += 1 }
-                field.append(byte)
+                appendToField(byte)
             }
         case .quoteInQuoted:
             if byte == quote {
-                field.append(quote)
+                appendToField(quote)
                 state = .quoted
             } else if byte == options.delimiter {
                 endField()
@@ -152,46 +247,68 @@ public struct CSVReader: Sendable {
                 try endRecord()
             } else {
                 // Text after a closing quote (`"ab"c`) is kept, as pandas does.
-                field.append(byte)
+                appendToField(byte)
                 state = .unquoted
             }
         }
     }
 
+    private mutating func appendToField(_ byte: UInt8) {
+        if header == nil {
+            field.append(byte)
+        } else if fieldCount < cells.count {
+            cells[fieldCount].bytes.append(byte)
+        }
+    }
+
+    private mutating func appendToField(_ bytes: UnsafeBufferPointer<UInt8>) {
+        if header == nil {
+            field.append(contentsOf: bytes)
+        } else if fieldCount < cells.count {
+            cells[fieldCount].bytes.append(contentsOf: bytes)
+        }
+    }
+
     private mutating func endField() {
-        record.append(field)
-        field.removeAll(keepingCapacity: true)
+        if header == nil {
+            headerFields.append(field)
+            field.removeAll(keepingCapacity: true)
+        } else if fieldCount < cells.count {
+            cells[fieldCount].endCell()
+        }
+        fieldCount += 1
     }
 
     private mutating func endRecord() throws {
-        endField()
         state = .fieldStart
         let blank = !recordHasBytes
         defer {
-            record.removeAll(keepingCapacity: true)
+            if header == nil || !headerFields.isEmpty {
+                headerFields = []
+                field = []
+            }
+            fieldCount = 0
             recordHasBytes = false
             line += 1
             recordLine = line
         }
-        // A blank line is skipped, as pandas skips it.
+        // A blank line is skipped, as pandas skips it: it has no bytes, so nothing of it was kept.
         if blank { return }
+        endField()
         guard let header else {
-            startColumns(names: record.map { String(decoding: $0, as: UTF8.self) })
+            startColumns(names: headerFields.map { String(decoding: $0, as: UTF8.self) })
             return
         }
-        guard record.count <= header.count else {
+        guard fieldCount <= header.count else {
             throw B2Error(
                 .malformedData,
-                "CSV line \(recordLine) has \(record.count) fields but the header has \(header.count): quote fields "
+                "CSV line \(recordLine) has \(fieldCount) fields but the header has \(header.count): quote fields "
                     + "that contain the delimiter, or check the delimiter"
             )
         }
-        for index in 0..<header.count {
-            if index < record.count { cells[index].append(record[index]) } else { cells[index].append([]) }
-        }
+        for index in fieldCount..<header.count { cells[index].endCell() }
         rows += 1
     }
-
     /// Names the columns as pandas does: `Unnamed: N` for an empty name, and `a.1`, `a.2` for repeats (skipping
     /// names already taken).
     private mutating func startColumns(names raw: [String]) {
@@ -223,7 +340,7 @@ public struct CSVReader: Sendable {
                 "The CSV ends inside a quoted field that starts on line \(recordLine): close the quote"
             )
         }
-        if !isSatisfied, !(field.isEmpty && record.isEmpty && state == .fieldStart) {
+        if !isSatisfied, fieldCount > 0 || state != .fieldStart {
             try endRecord()
         }
         guard let header else { return try Table(columns: []) }
@@ -246,19 +363,4 @@ public struct CSVReader: Sendable {
         try reader.consume(bytes)
         return try reader.finish()
     }
-}
-
-/// The raw cells of one column, before their type is known: offsets into one byte buffer.
-struct CellColumn: Sendable {
-    var offsets: [Int] = [0]
-    var bytes: [UInt8] = []
-
-    var count: Int { offsets.count - 1 }
-
-    mutating func append(_ cell: [UInt8]) {
-        bytes.append(contentsOf: cell)
-        offsets.append(bytes.count)
-    }
-
-    subscript(index: Int) -> ArraySlice<UInt8> { bytes[offsets[index]..<offsets[index + 1]] }
 }

@@ -34,8 +34,48 @@ struct RLEHybridDecoder {
     mutating func read(_ count: Int) throws -> [UInt64] {
         var values: [UInt64] = []
         values.reserveCapacity(count)
-        for _ in 0..<count { values.append(try next()) }
+        while values.count < count {
+            let wanted = count - values.count
+            if repeatCount > 0 {
+                let taken = min(repeatCount, wanted)
+                values.append(contentsOf: repeatElement(repeatValue, count: taken))
+                repeatCount -= taken
+            } else if packedIndex < packed.count {
+                let taken = min(packed.count - packedIndex, wanted)
+                values.append(contentsOf: packed[packedIndex..<packedIndex + taken])
+                packedIndex += taken
+            } else {
+                try readRun()
+            }
+        }
         return values
+    }
+
+    /// Reads `count` definition levels of a column whose only levels are 0 (null) and 1 (present): per row, true
+    /// when present, with the number present.
+    mutating func readPresence(_ count: Int) throws -> (present: [Bool], presentCount: Int) {
+        var present: [Bool] = []
+        present.reserveCapacity(count)
+        var presentCount = 0
+        while present.count < count {
+            let wanted = count - present.count
+            if repeatCount > 0 {
+                let taken = min(repeatCount, wanted)
+                present.append(contentsOf: repeatElement(repeatValue == 1, count: taken))
+                if repeatValue == 1 { presentCount += taken }
+                repeatCount -= taken
+            } else if packedIndex < packed.count {
+                let taken = min(packed.count - packedIndex, wanted)
+                for level in packed[packedIndex..<packedIndex + taken] {
+                    present.append(level == 1)
+                    if level == 1 { presentCount += 1 }
+                }
+                packedIndex += taken
+            } else {
+                try readRun()
+            }
+        }
+        return (present, presentCount)
     }
 
     private mutating func varint() throws -> UInt64 {
@@ -81,30 +121,41 @@ struct RLEHybridDecoder {
 enum BitUnpacker {
     static func unpack(_ bytes: ArraySlice<UInt8>, bitWidth: Int, count: Int) -> [UInt64] {
         guard bitWidth > 0 else { return Array(repeating: 0, count: count) }
-        var values: [UInt64] = []
-        values.reserveCapacity(count)
-        var bitPosition = 0
-        let totalBits = bytes.count * 8
         let mask: UInt64 = bitWidth == 64 ? ~0 : (1 << UInt64(bitWidth)) - 1
-        for _ in 0..<count {
-            // Values past the end of a final, partial group read as zero.
-            guard bitPosition + bitWidth <= totalBits else {
-                values.append(0)
-                bitPosition += bitWidth
-                continue
+        return bytes.withUnsafeBufferPointer { source in
+            [UInt64](unsafeUninitializedCapacity: count) { values, initialized in
+                let totalBits = source.count * 8
+                var bitPosition = 0
+                for slot in 0..<count {
+                    // Values past the end of a final, partial group read as zero.
+                    guard bitPosition + bitWidth <= totalBits else {
+                        values[slot] = 0
+                        bitPosition += bitWidth
+                        continue
+                    }
+                    let byteIndex = bitPosition >> 3
+                    let offset = bitPosition & 7
+                    var value: UInt64
+                    if bitWidth <= 56, source.count - byteIndex >= 8 {
+                        // One unaligned little-endian load holds the whole value.
+                        let word = UnsafeRawPointer(source.baseAddress! + byteIndex).loadUnaligned(as: UInt64.self)
+                        value = UInt64(littleEndian: word) >> UInt64(offset)
+                    } else {
+                        value = 0
+                        var got = 0
+                        while got < bitWidth {
+                            let byte = UInt64(source[(bitPosition + got) / 8])
+                            let shift = (bitPosition + got) % 8
+                            let take = min(8 - shift, bitWidth - got)
+                            value |= ((byte >> UInt64(shift)) & ((1 << UInt64(take)) - 1)) << UInt64(got)
+                            got += take
+                        }
+                    }
+                    values[slot] = value & mask
+                    bitPosition += bitWidth
+                }
+                initialized = count
             }
-            var value: UInt64 = 0
-            var got = 0
-            while got < bitWidth {
-                let byte = UInt64(bytes[bytes.startIndex + (bitPosition + got) / 8])
-                let offset = (bitPosition + got) % 8
-                let take = min(8 - offset, bitWidth - got)
-                value |= ((byte >> UInt64(offset)) & ((1 << UInt64(take)) - 1)) << UInt64(got)
-                got += take
-            }
-            values.append(value & mask)
-            bitPosition += bitWidth
         }
-        return values
     }
 }

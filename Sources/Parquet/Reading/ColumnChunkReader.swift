@@ -50,7 +50,7 @@ struct ColumnChunkReader {
                         throw ParquetError.corrupt("Definition levels of \(element.name) run past their page")
                     }
                     var levels = RLEHybridDecoder(data[levelsStart..<levelsStart + length], bitWidth: 1)
-                    present = try levels.read(Int(header.valueCount)).map { $0 == 1 }
+                    present = try Self.presence(&levels, count: Int(header.valueCount))
                     values = data[(levelsStart + length)...]
                 }
                 try appendValues(values, header: header, present: present, dictionary: dictionary, to: &accumulator)
@@ -65,7 +65,7 @@ struct ColumnChunkReader {
                     var levels = RLEHybridDecoder(
                         page[levelsStart..<levelsStart + Int(header.definitionLevelsLength)], bitWidth: 1
                     )
-                    present = try levels.read(Int(header.valueCount)).map { $0 == 1 }
+                    present = try Self.presence(&levels, count: Int(header.valueCount))
                 }
                 let body = page[(page.startIndex + levelsLength)...]
                 let values =
@@ -84,6 +84,12 @@ struct ColumnChunkReader {
     }
 
     private var typeLength: Int { Int(element.typeLength ?? 0) }
+
+    /// A page's definition levels as presence flags, or nil when every row is present (as for a required column).
+    private static func presence(_ levels: inout RLEHybridDecoder, count: Int) throws -> [Bool]? {
+        let (present, presentCount) = try levels.readPresence(count)
+        return presentCount == count ? nil : present
+    }
 
     private func appendValues(
         _ data: ArraySlice<UInt8>,
@@ -148,11 +154,23 @@ struct ColumnChunkReader {
         case .floats(let values): return .floats(indices.map { values[Int($0)] })
         case .doubles(let values): return .doubles(indices.map { values[Int($0)] })
         case .byteArrays(let offsets, let bytes):
-            var newOffsets = [0]
-            var newBytes: [UInt8] = []
-            for index in indices {
-                newBytes.append(contentsOf: bytes[offsets[Int(index)]..<offsets[Int(index) + 1]])
-                newOffsets.append(newBytes.count)
+            var newOffsets = [Int](repeating: 0, count: indices.count + 1)
+            var total = 0
+            for (row, index) in indices.enumerated() {
+                total += offsets[Int(index) + 1] - offsets[Int(index)]
+                newOffsets[row + 1] = total
+            }
+            let newBytes = [UInt8](unsafeUninitializedCapacity: total) { output, written in
+                bytes.withUnsafeBufferPointer { source in
+                    for index in indices {
+                        let start = offsets[Int(index)]
+                        let length = offsets[Int(index) + 1] - start
+                        if length > 0 {
+                            (output.baseAddress! + written).initialize(from: source.baseAddress! + start, count: length)
+                        }
+                        written += length
+                    }
+                }
             }
             return .byteArrays(offsets: newOffsets, bytes: newBytes)
         case .fixed(let width, let bytes):

@@ -10,8 +10,10 @@ struct ValueAccumulator {
     var doubles: [Double] = []
     var offsets: [Int] = [0]
     var bytes: [UInt8] = []
+    /// Per row, true when present; kept only once a null arrives (before that every row is present).
     var valid: [Bool] = []
     var anyNull = false
+    private var rows = 0
 
     init(type: PhysicalType, typeLength: Int) {
         self.type = type
@@ -25,28 +27,80 @@ struct ValueAccumulator {
         guard page.count >= dense else {
             throw ParquetError.corrupt("A page holds \(page.count) values where its levels promise \(dense)")
         }
-        var next = 0
-        for row in 0..<rows {
-            let isPresent = present?[row] ?? true
-            valid.append(isPresent)
-            if !isPresent { anyNull = true }
-            let source = isPresent ? next : -1
-            if isPresent { next += 1 }
-            switch page {
-            case .booleans(let values): booleans.append(source >= 0 ? values[source] : false)
-            case .int32s(let values): int32s.append(source >= 0 ? values[source] : 0)
-            case .int64s(let values), .int96s(let values): int64s.append(source >= 0 ? values[source] : 0)
-            case .floats(let values): floats.append(source >= 0 ? values[source] : 0)
-            case .doubles(let values): doubles.append(source >= 0 ? values[source] : 0)
-            case .byteArrays(let pageOffsets, let pageBytes):
-                if source >= 0 { bytes.append(contentsOf: pageBytes[pageOffsets[source]..<pageOffsets[source + 1]]) }
+        if let present, dense < rows {
+            if !anyNull {
+                valid = [Bool](repeating: true, count: self.rows)
+                anyNull = true
+            }
+            valid.append(contentsOf: present)
+            spread(page, present: present)
+        } else {
+            if anyNull { valid.append(contentsOf: repeatElement(true, count: rows)) }
+            appendDense(page, rows: rows)
+        }
+        self.rows += rows
+    }
+
+    /// Appends the page's first `rows` values, every row present.
+    private mutating func appendDense(_ page: ColumnValues, rows: Int) {
+        switch page {
+        case .booleans(let values): booleans.append(contentsOf: values[..<rows])
+        case .int32s(let values): int32s.append(contentsOf: values[..<rows])
+        case .int64s(let values), .int96s(let values): int64s.append(contentsOf: values[..<rows])
+        case .floats(let values): floats.append(contentsOf: values[..<rows])
+        case .doubles(let values): doubles.append(contentsOf: values[..<rows])
+        case .byteArrays(let pageOffsets, let pageBytes):
+            guard rows > 0 else { return }
+            let first = pageOffsets[0]
+            let shift = bytes.count - first
+            bytes.append(contentsOf: pageBytes[first..<pageOffsets[rows]])
+            offsets.append(contentsOf: pageOffsets[1...rows].lazy.map { $0 + shift })
+        case .fixed(let width, let pageBytes):
+            bytes.append(contentsOf: pageBytes[..<(rows * width)])
+        }
+    }
+
+    /// Appends one row per `present` flag: the next dense value when present, a zero or empty value when not.
+    private mutating func spread(_ page: ColumnValues, present: [Bool]) {
+        switch page {
+        case .booleans(let values): Self.spread(values, present: present, zero: false, into: &booleans)
+        case .int32s(let values): Self.spread(values, present: present, zero: 0, into: &int32s)
+        case .int64s(let values), .int96s(let values): Self.spread(values, present: present, zero: 0, into: &int64s)
+        case .floats(let values): Self.spread(values, present: present, zero: 0, into: &floats)
+        case .doubles(let values): Self.spread(values, present: present, zero: 0, into: &doubles)
+        case .byteArrays(let pageOffsets, let pageBytes):
+            var next = 0
+            for isPresent in present {
+                if isPresent {
+                    bytes.append(contentsOf: pageBytes[pageOffsets[next]..<pageOffsets[next + 1]])
+                    next += 1
+                }
                 offsets.append(bytes.count)
-            case .fixed(let width, let pageBytes):
-                if source >= 0 {
-                    bytes.append(contentsOf: pageBytes[(source * width)..<((source + 1) * width)])
+            }
+        case .fixed(let width, let pageBytes):
+            var next = 0
+            for isPresent in present {
+                if isPresent {
+                    bytes.append(contentsOf: pageBytes[(next * width)..<((next + 1) * width)])
+                    next += 1
                 } else {
                     bytes.append(contentsOf: repeatElement(0, count: width))
                 }
+            }
+        }
+    }
+
+    private static func spread<Element>(
+        _ values: [Element], present: [Bool], zero: Element, into column: inout [Element]
+    ) {
+        column.reserveCapacity(column.count + present.count)
+        var next = 0
+        for isPresent in present {
+            if isPresent {
+                column.append(values[next])
+                next += 1
+            } else {
+                column.append(zero)
             }
         }
     }
