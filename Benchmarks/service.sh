@@ -39,7 +39,7 @@ store = "PostgreSQL" if db.startswith("postgres") else "SQLite"
 token = subprocess.run([bin_, "service", "token", "create", "--db", db], capture_output=True, text=True, env=env,
                        check=True).stdout.strip()
 svc = subprocess.Popen([bin_, "service", "--listen", "127.0.0.1:0", "--db", db, "--b2-api-url", emu_url,
-                        "--workers", workers], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env)
+                        "--workers", workers, "--state-dir", f"{tmp}/svc/state"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env)
 url = re.search(r"(http://\S+)", svc.stdout.readline()).group(1)
 
 def call(method, path, body=None):
