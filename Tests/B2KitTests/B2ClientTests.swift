@@ -10,6 +10,39 @@ import Testing
 struct B2ClientTests {
     static func sha1(_ bytes: [UInt8]) -> String { Hex.string(Insecure.SHA1.hash(data: bytes)) }
 
+    /// Starts a large file by hand, recording `largeFileSha1` as its whole-file SHA-1; returns its id.
+    static func startLargeFile(
+        _ client: B2Client, in bucket: B2Bucket, named name: String, largeFileSha1: String
+    ) async throws -> String {
+        let started: B2FileVersion = try await client.call(
+            "b2_start_large_file",
+            [
+                "bucketId": .string(bucket.bucketId), "fileName": .string(name), "contentType": "b2/x-auto",
+                "fileInfo": .object(["large_file_sha1": .string(largeFileSha1)]),
+            ],
+            operation: "start"
+        )
+        return try #require(started.fileId)
+    }
+
+    /// Sends bytes `range` of the file at `path` as part `number` of the large file `fileId`.
+    @discardableResult
+    static func sendPart(
+        _ client: B2Client, of fileId: String, number: Int, from path: String, range: Range<Int64>
+    ) async throws -> B2Wire.Part {
+        try await client.sendUpload(
+            scope: fileId, operation: "part", context: .init(),
+            fetchTarget: {
+                try await client.call(
+                    "b2_get_upload_part_url", ["fileId": .string(fileId)], operation: "url",
+                    as: B2Wire.UploadTarget.self
+                )
+            },
+            headers: [("X-Bz-Part-Number", "\(number)")], source: .file(path), range: range,
+            meter: ProgressMeter(report: nil)
+        )
+    }
+
     @Test("Authorization reports URLs, part sizes and capabilities")
     func account() async throws {
         try await LiveEmulator.run { port in
@@ -127,26 +160,9 @@ struct B2ClientTests {
             let data = LiveEmulator.bytes(3_000_000, seed: 4)
             let path = try LiveEmulator.temporaryFile(data)
             // Start the upload as an interrupted run would have: the file started and part 1 sent.
-            let started: B2FileVersion = try await client.call(
-                "b2_start_large_file",
-                [
-                    "bucketId": .string(bucket.bucketId), "fileName": "resumed.bin", "contentType": "b2/x-auto",
-                    "fileInfo": .object(["large_file_sha1": .string(Self.sha1(data))]),
-                ],
-                operation: "start"
-            )
-            let fileId = try #require(started.fileId)
-            let _: B2Wire.Part = try await client.sendUpload(
-                scope: fileId, operation: "part", context: .init(),
-                fetchTarget: {
-                    try await client.call(
-                        "b2_get_upload_part_url", ["fileId": .string(fileId)], operation: "url",
-                        as: B2Wire.UploadTarget.self
-                    )
-                },
-                headers: [("X-Bz-Part-Number", "1")], source: .file(path), range: 0..<1_000_000,
-                meter: ProgressMeter(report: nil)
-            )
+            let fileId = try await Self.startLargeFile(
+                client, in: bucket, named: "resumed.bin", largeFileSha1: Self.sha1(data))
+            try await Self.sendPart(client, of: fileId, number: 1, from: path, range: 0..<1_000_000)
             let before = counting.count("upload_part")
             let version = try await client.upload(.file(path), to: bucket, as: "resumed.bin", partSize: 1_000_000)
             #expect(version.fileId == fileId)
@@ -167,29 +183,14 @@ struct B2ClientTests {
             let data = LiveEmulator.bytes(3_000_000, seed: 21)
             let path = try LiveEmulator.temporaryFile(data)
             // A large file whose large_file_sha1 names other bytes.
-            let started: B2FileVersion = try await client.call(
-                "b2_start_large_file",
-                [
-                    "bucketId": .string(bucket.bucketId), "fileName": "lying.bin", "contentType": "b2/x-auto",
-                    "fileInfo": .object(["large_file_sha1": .string(Self.sha1(Array(data.reversed())))]),
-                ],
-                operation: "start"
-            )
-            let fileId = try #require(started.fileId)
+            let fileId = try await Self.startLargeFile(
+                client, in: bucket, named: "lying.bin", largeFileSha1: Self.sha1(Array(data.reversed())))
             var sha1s: [String] = []
             for part in 0..<3 {
                 let range = part * 1_000_000..<(part + 1) * 1_000_000
-                let sent: B2Wire.Part = try await client.sendUpload(
-                    scope: fileId, operation: "part", context: .init(),
-                    fetchTarget: {
-                        try await client.call(
-                            "b2_get_upload_part_url", ["fileId": .string(fileId)], operation: "url",
-                            as: B2Wire.UploadTarget.self
-                        )
-                    },
-                    headers: [("X-Bz-Part-Number", "\(part + 1)")], source: .file(path),
-                    range: Int64(range.lowerBound)..<Int64(range.upperBound), meter: ProgressMeter(report: nil)
-                )
+                let sent = try await Self.sendPart(
+                    client, of: fileId, number: part + 1, from: path,
+                    range: Int64(range.lowerBound)..<Int64(range.upperBound))
                 #expect(sent.contentSha1 == Self.sha1(Array(data[range])))
                 sha1s.append(Self.sha1(Array(data[range])))
             }
