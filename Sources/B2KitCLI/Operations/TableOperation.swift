@@ -118,6 +118,9 @@ public enum TableOperation {
                 options: .init(
                     format: inferred.0, limit: options.limit, recordsPath: options.recordsPath, gzip: inferred.1)
             )
+            if let size = try? FileManager.default.attributesOfItem(atPath: file)[.size] as? Int {
+                decoder.expect(byteCount: size)
+            }
             while !decoder.isSatisfied, let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty {
                 try decoder.consume(chunk)
             }

@@ -66,6 +66,13 @@ public struct TableDecoder {
         return false
     }
 
+    /// Says how many bytes are coming (a file's or an object's size), so formats decoded at the end (Parquet, JSON
+    /// documents) gather them without regrowing the buffer. Only a hint: more or fewer may arrive.
+    public mutating func expect(byteCount: Int) {
+        guard csv == nil, inflater == nil, byteCount > 0 else { return }
+        buffered.reserveCapacity(buffered.count + min(byteCount, 1 << 40))
+    }
+
     /// Takes the next chunk.
     public mutating func consume<Bytes: Collection<UInt8>>(_ chunk: Bytes) throws {
         guard let inflater else { return try consumePlain(chunk) }
@@ -82,7 +89,9 @@ public struct TableDecoder {
             try csv!.consume(chunk)
             return
         }
-        buffered.append(contentsOf: chunk)
+        if chunk.withContiguousStorageIfAvailable({ buffered.append(contentsOf: $0) }) == nil {
+            buffered.append(contentsOf: chunk)
+        }
         if options.format == .jsonLines, options.limit != nil {
             lineRows = buffered.reduce(0) { $0 + ($1 == 10 ? 1 : 0) }
         }

@@ -20,6 +20,22 @@ struct ValueAccumulator {
         self.typeLength = typeLength
     }
 
+    /// Makes room for `rows` more rows and, for byte arrays, `bytes` more bytes, so appending pages does not
+    /// regrow (and copy) the buffers.
+    mutating func reserveCapacity(rows: Int, bytes byteCount: Int) {
+        switch type {
+        case .boolean: booleans.reserveCapacity(booleans.count + rows)
+        case .int32: int32s.reserveCapacity(int32s.count + rows)
+        case .int64, .int96: int64s.reserveCapacity(int64s.count + rows)
+        case .float: floats.reserveCapacity(floats.count + rows)
+        case .double: doubles.reserveCapacity(doubles.count + rows)
+        case .byteArray:
+            offsets.reserveCapacity(offsets.count + rows)
+            bytes.reserveCapacity(bytes.count + byteCount)
+        case .fixedLenByteArray: bytes.reserveCapacity(bytes.count + rows * typeLength)
+        }
+    }
+
     /// Appends one page's values; `present` (nil when all present) says which rows hold the next dense value.
     mutating func append(_ page: ColumnValues, present: [Bool]?) throws {
         let rows = present?.count ?? page.count
