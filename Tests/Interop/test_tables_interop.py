@@ -165,6 +165,40 @@ def test_parquet_written_by_b2kit_reads_equal_in_each_peer(tmp_path: Path, reade
     assert normalized(back) == expected_records(df)
 
 
+def paged_frame(rows: int) -> pd.DataFrame:
+    """Enough rows that b2kit splits each column chunk into several 1 MiB data pages: a dictionary-encoded
+    string column and PLAIN ones (too many distinct values), with nulls and NaN."""
+    rng = np.random.default_rng(7)
+    return pd.DataFrame({
+        "id": np.arange(rows, dtype=np.int64) * 3 - rows,
+        "kind": [None if i % 9 == 4 else ("red", "green", "blue", "")[i % 4] for i in range(rows)],
+        "name": [None if i % 13 == 6 else f"customer-{v:07d}" for i, v in enumerate(rng.integers(0, 5_000_000, rows))],
+        "value": np.where(np.arange(rows) % 17 == 0, np.nan, rng.normal(size=rows).round(6)),
+    })
+
+
+def plain_values(series: pd.Series) -> list:
+    return [None if value is None or (isinstance(value, float) and np.isnan(value)) else value for value in series]
+
+
+@pytest.mark.parametrize("reader", PEERS)
+def test_parquet_of_many_pages_written_by_b2kit_reads_equal_in_each_peer(tmp_path: Path, reader: str) -> None:
+    df = paged_frame(400_000)
+    source = tmp_path / "source.parquet"
+    pq.write_table(pa.Table.from_pandas(df, preserve_index=False), source)
+    ours = tmp_path / "ours.parquet"
+    converted = b2kit(tmp_path, "table", "convert", str(source), str(ours))
+    assert converted.returncode == 0, converted.stderr
+    chunk = pq.ParquetFile(ours).metadata.row_group(0)
+    assert chunk.column(1).has_dictionary_page and not chunk.column(2).has_dictionary_page
+    assert chunk.column(2).total_uncompressed_size > 3 << 20  # several pages of 1 MiB
+    back = read_with(reader, ours)
+    assert list(back.columns) == list(df.columns)
+    assert back["id"].tolist() == df["id"].tolist()
+    for name in ("kind", "name", "value"):
+        assert plain_values(back[name]) == plain_values(df[name]), name
+
+
 def test_parquet_written_by_b2kit_reads_equal_in_pandas_and_pyarrow(tmp_path: Path) -> None:
     df = frame()
     source = tmp_path / "source.parquet"

@@ -75,7 +75,7 @@ public enum TableOperation {
                 let handle = FileHandle(forWritingAtPath: temporary)
             else { throw B2Error(.localFile, "Cannot write \(path): check the folder exists and is writable") }
             do {
-                try TableEncoder.encode(table, as: chosen, gzip: gzip) { handle.write(Data($0)) }
+                try TableEncoder.encode(table, as: chosen, gzip: gzip) { try handle.write(contentsOf: $0) }
                 try handle.close()
                 guard rename(temporary, path) == 0 else {
                     throw B2Error(.localFile, "Cannot write \(path) (errno \(errno))")

@@ -29,16 +29,20 @@ public struct ParquetWriter: Sendable {
     /// The largest dictionary (PLAIN bytes) per column chunk; beyond it the chunk is written PLAIN. 0 disables
     /// dictionary encoding.
     public var dictionaryLimitBytes: Int
+    /// About the most bytes of values per data page (PLAIN bytes, or bit-packed dictionary indices); a column
+    /// chunk is split into pages of this size, as pyarrow's default of 1 MiB does.
+    public var dataPageBytes: Int
 
     /// Creates a writer.
     public init(
         codec: CompressionCodec = .snappy, rowGroupRows: Int = 1_000_000, rowGroupBytes: Int = 128 << 20,
-        dictionaryLimitBytes: Int = 1 << 20
+        dictionaryLimitBytes: Int = 1 << 20, dataPageBytes: Int = 1 << 20
     ) {
         self.codec = codec
         self.rowGroupRows = max(1, rowGroupRows)
         self.rowGroupBytes = max(1, rowGroupBytes)
         self.dictionaryLimitBytes = max(0, dictionaryLimitBytes)
+        self.dataPageBytes = max(1, dataPageBytes)
     }
 
     /// Rows per row group: `rowGroupRows`, fewer when the rows' estimated PLAIN size passes `rowGroupBytes`.
@@ -71,6 +75,8 @@ public struct ParquetWriter: Sendable {
             throw ParquetError.corrupt("The columns to write differ in length")
         }
         var file: [UInt8] = Array("PAR1".utf8)
+        // Room for the values uncompressed (Snappy rarely grows them): the file is not copied as it grows.
+        file.reserveCapacity(columns.reduce(1 << 16) { $0 + Self.plainBytes($1.values, rows: 0..<rowCount) })
         var groups: [(rows: Int, chunks: [ChunkRecord])] = []
         let groupRows = rowsPerGroup(columns, rowCount: rowCount)
         var start = 0
@@ -105,93 +111,164 @@ public struct ParquetWriter: Sendable {
     }
 
     private func writeChunk(_ column: ColumnInput, rows: Range<Int>, into file: inout [UInt8]) throws -> ChunkRecord {
-        var body: [UInt8] = []
-        // Definition levels: 1 for a value, 0 for a null, bit-packed in one run, behind their byte length.
-        var levels: [UInt8] = []
-        let groups = (rows.count + 7) / 8
-        var header = UInt64(groups) << 1 | 1
-        while header >= 0x80 {
-            levels.append(UInt8(header & 0x7F) | 0x80)
-            header >>= 7
-        }
-        levels.append(UInt8(header))
-        var packed = [UInt8](repeating: 0, count: groups)
-        var nulls = 0
-        for (offset, row) in rows.enumerated() {
-            if column.valid?[row] ?? true {
-                packed[offset / 8] |= 1 << UInt8(offset % 8)
-            } else {
-                nulls += 1
-            }
-        }
-        levels += packed
-        let length = UInt32(levels.count)
-        body += [UInt8(length & 0xFF), UInt8(length >> 8 & 0xFF), UInt8(length >> 16 & 0xFF), UInt8(length >> 24)]
-        body += levels
+        let valid = column.valid.flatMap { flags in rows.allSatisfy { flags[$0] } ? nil : flags }
+        let nulls = valid.map { flags in rows.reduce(0) { $0 + (flags[$1] ? 0 : 1) } } ?? 0
         let offset = Int64(file.count)
         var dictionaryOffset: Int64?
-        var compressed = 0
-        var uncompressed = 0
-        let minimum: [UInt8]?
-        let maximum: [UInt8]?
-        let dataEncoding: Int32
+        var sizes = (compressed: 0, uncompressed: 0)
+        var scratch = PageScratch()
+        let bounds: (minimum: [UInt8], maximum: [UInt8])?
+        var pages: [(rows: Range<Int>, encoding: Int32)] = []
+        var dictionaryIndices: (indices: [UInt32], count: Int)?
         if dictionaryLimitBytes > 0,
             let (dictionary, indices) = DictionaryEncoder.encode(
-                column.values, rows: rows, valid: column.valid, limitBytes: dictionaryLimitBytes)
+                column.values, rows: rows, valid: valid, limitBytes: dictionaryLimitBytes)
         {
-            let count = indices.isEmpty ? 0 : Int(indices.max() ?? 0) + 1
-            let plain = PlainEncoder.encode(dictionary, rows: 0..<count, valid: nil)
-            (minimum, maximum) = (plain.minimum, plain.maximum)
+            let count = dictionary.count
+            bounds = PlainEncoder.bounds(dictionary, rows: 0..<count, valid: nil)
             dictionaryOffset = offset
-            let sizes = writePage(plain.bytes, type: 2, into: &file) { page in
+            PlainEncoder.append(dictionary, rows: 0..<count, valid: nil, to: &scratch.body)
+            let written = writePage(&scratch, type: 2, into: &file) { page in
                 page.structure(7) { header in
                     header.i32(1, Int32(count))
                     header.i32(2, 0)
                 }
             }
-            compressed += sizes.compressed
-            uncompressed += sizes.uncompressed
-            body += DictionaryEncoder.encodeIndices(indices, dictionaryCount: count)
-            dataEncoding = 8
+            sizes = (sizes.compressed + written.compressed, sizes.uncompressed + written.uncompressed)
+            var width = 1
+            while (1 << width) < count { width += 1 }
+            pages = Self.split(rows, rowsPerPage: max(1, dataPageBytes * 8 / width), encoding: 8)
+            dictionaryIndices = (indices, count)
         } else {
-            let encoded = PlainEncoder.encode(column.values, rows: rows, valid: column.valid)
-            (minimum, maximum) = (encoded.minimum, encoded.maximum)
-            body += encoded.bytes
-            dataEncoding = 0
+            bounds = PlainEncoder.bounds(column.values, rows: rows, valid: valid)
+            let perRow = max(1, Self.plainBytes(column.values, rows: rows) / max(1, rows.count))
+            pages = Self.split(rows, rowsPerPage: max(1, dataPageBytes / perRow), encoding: 0)
         }
         let dataOffset = Int64(file.count)
-        let sizes = writePage(body, type: 0, into: &file) { page in
-            page.structure(5) { header in
-                header.i32(1, Int32(rows.count))
-                header.i32(2, dataEncoding)
-                header.i32(3, 3)
-                header.i32(4, 3)
+        var indexCursor = 0
+        for page in pages {
+            scratch.body.removeAll(keepingCapacity: true)
+            Self.appendLevels(rows: page.rows, valid: valid, to: &scratch.body)
+            if let (indices, count) = dictionaryIndices {
+                let present = valid.map { flags in page.rows.reduce(0) { $0 + (flags[$1] ? 1 : 0) } } ?? page.rows.count
+                DictionaryEncoder.encodeIndices(
+                    indices[indexCursor..<indexCursor + present], dictionaryCount: count, to: &scratch.body)
+                indexCursor += present
+            } else {
+                PlainEncoder.append(column.values, rows: page.rows, valid: valid, to: &scratch.body)
             }
+            let written = writePage(&scratch, type: 0, into: &file) { header in
+                header.structure(5) { header in
+                    header.i32(1, Int32(page.rows.count))
+                    header.i32(2, page.encoding)
+                    header.i32(3, 3)
+                    header.i32(4, 3)
+                }
+            }
+            sizes = (sizes.compressed + written.compressed, sizes.uncompressed + written.uncompressed)
         }
-        compressed += sizes.compressed
-        uncompressed += sizes.uncompressed
         return ChunkRecord(
             offset: offset, dictionaryOffset: dictionaryOffset, dataOffset: dataOffset,
-            compressedSize: Int64(compressed), uncompressedSize: Int64(uncompressed), valueCount: Int64(rows.count),
-            nullCount: Int64(nulls), minimum: minimum, maximum: maximum
+            compressedSize: Int64(sizes.compressed), uncompressedSize: Int64(sizes.uncompressed),
+            valueCount: Int64(rows.count), nullCount: Int64(nulls), minimum: bounds?.minimum, maximum: bounds?.maximum
         )
     }
 
-    /// Appends one page of `type` (0 data, 2 dictionary): its header, whose type-specific part `specific` writes,
-    /// then the body compressed with `codec`. Gives the page's compressed and uncompressed size.
+    /// The rows in pages of at most `rowsPerPage` (one empty page for no rows).
+    private static func split(_ rows: Range<Int>, rowsPerPage: Int, encoding: Int32) -> [(
+        rows: Range<Int>, encoding: Int32
+    )] {
+        guard !rows.isEmpty else { return [(rows, encoding)] }
+        return stride(from: rows.lowerBound, to: rows.upperBound, by: rowsPerPage).map {
+            ($0..<min(rows.upperBound, $0 + rowsPerPage), encoding)
+        }
+    }
+
+    /// The PLAIN size of the rows' values (nulls counted too: an estimate for page sizes).
+    private static func plainBytes(_ values: ColumnValues, rows: Range<Int>) -> Int {
+        switch values {
+        case .booleans: rows.count / 8 + 1
+        case .int32s, .floats: 4 * rows.count
+        case .int64s, .doubles: 8 * rows.count
+        case .int96s: 12 * rows.count
+        case .byteArrays(let offsets, _):
+            4 * rows.count + (rows.isEmpty ? 0 : offsets[rows.upperBound] - offsets[rows.lowerBound])
+        case .fixed(let width, _): width * rows.count
+        }
+    }
+
+    /// Definition levels behind their byte length (RLE/bit-packed hybrid, bit width 1): one RLE run of 1s when
+    /// every row is present, else one bit-packed run (1 for a value, 0 for a null).
+    private static func appendLevels(rows: Range<Int>, valid: [Bool]?, to out: inout [UInt8]) {
+        let lengthAt = out.count
+        out += [0, 0, 0, 0]
+        func varint(_ value: UInt64) {
+            var value = value
+            while value >= 0x80 {
+                out.append(UInt8(value & 0x7F) | 0x80)
+                value >>= 7
+            }
+            out.append(UInt8(value))
+        }
+        if rows.isEmpty {
+            varint(1)  // a bit-packed run of no groups
+        } else if let valid, !rows.allSatisfy({ valid[$0] }) {
+            let groups = (rows.count + 7) / 8
+            varint(UInt64(groups) << 1 | 1)
+            var packed: UInt8 = 0
+            for (offset, row) in rows.enumerated() {
+                if valid[row] { packed |= 1 << UInt8(offset % 8) }
+                if offset % 8 == 7 {
+                    out.append(packed)
+                    packed = 0
+                }
+            }
+            if rows.count % 8 != 0 { out.append(packed) }
+        } else {
+            varint(UInt64(rows.count) << 1)
+            out.append(1)
+        }
+        let length = UInt32(out.count - lengthAt - 4)
+        withUnsafeBytes(of: length.littleEndian) { bytes in
+            for (index, byte) in bytes.enumerated() { out[lengthAt + index] = byte }
+        }
+    }
+
+    /// A page's body and its compressed form, kept across pages so their buffers are reused.
+    struct PageScratch {
+        var body: [UInt8] = []
+        var compressed: [UInt8] = []
+    }
+
+    /// Appends one page of `type` (0 data, 2 dictionary) whose body is `scratch.body`: its header, whose
+    /// type-specific part `specific` writes, then the body compressed with `codec`. Gives the page's compressed
+    /// and uncompressed size, and empties the body.
     private func writePage(
-        _ body: [UInt8], type: Int32, into file: inout [UInt8], specific: (inout CompactWriter) -> Void
+        _ scratch: inout PageScratch, type: Int32, into file: inout [UInt8], specific: (inout CompactWriter) -> Void
     ) -> (compressed: Int, uncompressed: Int) {
-        let stored = codec == .snappy ? SnappyCompressor.compress(body) : body
+        let bodyCount = scratch.body.count
+        if codec == .snappy {
+            let bound = SnappyCompressor.maxCompressedLength(bodyCount)
+            if scratch.compressed.count < bound { scratch.compressed = [UInt8](repeating: 0, count: bound) }
+            let written = scratch.body.withUnsafeBufferPointer { body in
+                scratch.compressed.withUnsafeMutableBufferPointer {
+                    SnappyCompressor.compress(body, into: $0.baseAddress!)
+                }
+            }
+            scratch.body.removeAll(keepingCapacity: true)
+            scratch.body.append(contentsOf: scratch.compressed[..<written])
+        }
         var page = CompactWriter()
         page.i32(1, type)
-        page.i32(2, Int32(body.count))
-        page.i32(3, Int32(stored.count))
+        page.i32(2, Int32(bodyCount))
+        page.i32(3, Int32(scratch.body.count))
         specific(&page)
         let pageHeader = page.finish()
         file += pageHeader
-        file += stored
-        return (pageHeader.count + stored.count, pageHeader.count + body.count)
+        file += scratch.body
+        let stored = scratch.body.count
+        scratch.body.removeAll(keepingCapacity: true)
+        return (pageHeader.count + stored, pageHeader.count + bodyCount)
     }
 
     private func footer(columns: [ColumnInput], groups: [(rows: Int, chunks: [ChunkRecord])], rowCount: Int)
