@@ -7,6 +7,8 @@ public struct ParquetError: Error, Sendable, Equatable, CustomStringConvertible 
         case corrupt
         /// A valid file using something this reader does not handle (nested columns, encryption, a codec).
         case unsupported
+        /// The file could not be opened or mapped (missing, unreadable, not a regular file).
+        case unreadable
     }
 
     /// The kind.

@@ -48,6 +48,40 @@ struct ParquetTableTests {
     }
 }
 
+@Suite("Parquet files on disk")
+struct ParquetFileTests {
+    @Test(
+        "A file on disk is mapped and reads equal to its bytes; missing, a folder, empty or not Parquet are clear errors"
+    )
+    func mapped() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("b2kit-mapped-\(UUID())").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let table = ParquetWritingTests.sample(rows: 300)
+        let bytes = try table.parquetBytes(rowGroupRows: 128)
+        let path = folder + "/t.parquet"
+        #expect(FileManager.default.createFile(atPath: path, contents: Data(bytes)))
+        #expect(try Table(parquetFileAt: path) == table)
+        #expect(try Table(parquetFileAt: path, limit: 7) == Table(parquet: bytes, limit: 7))
+        func code(_ path: String) -> B2Error.Code? {
+            do {
+                _ = try Table(parquetFileAt: path)
+                return nil
+            } catch {
+                return (error as? B2Error)?.code
+            }
+        }
+        #expect(code(folder + "/missing.parquet") == .localFile)
+        #expect(code(folder) == .localFile)
+        let empty = folder + "/empty.parquet"
+        #expect(FileManager.default.createFile(atPath: empty, contents: Data()))
+        #expect(code(empty) == .malformedData)
+        let text = folder + "/text.parquet"
+        #expect(FileManager.default.createFile(atPath: text, contents: Data("not parquet at all".utf8)))
+        #expect(code(text) == .malformedData)
+    }
+}
+
 @Suite("Parquet writing")
 struct ParquetWritingTests {
     static func sample(rows: Int) -> Table {

@@ -46,7 +46,7 @@ struct WriterPageTests {
                 var position = Int(chunk.dictionaryPageOffset ?? chunk.dataPageOffset)
                 let end = position + Int(chunk.compressedSize)
                 while position < end {
-                    let (header, start) = try PageHeader.read(file.bytes, at: position)
+                    let (header, start) = try file.withBytes { try PageHeader.read($0, at: position, end: end) }
                     if header.kind == .dictionary { counts.dictionaries += 1 } else { counts.data += 1 }
                     if header.kind == .data { counts.encodings.insert(header.encoding) }
                     position = start + Int(header.compressedSize)

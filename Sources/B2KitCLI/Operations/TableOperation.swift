@@ -110,6 +110,10 @@ public enum TableOperation {
             }
         case .local(let file):
             let inferred = try options.format.map { ($0, false) } ?? TableFormat.infer(fromName: file)
+            if inferred == (.parquet, false) {
+                // Mapped, not read: a Parquet file is decoded whole anyway.
+                return try Table(parquetFileAt: file, limit: options.limit)
+            }
             guard let handle = FileHandle(forReadingAtPath: file) else {
                 throw B2Error(.localFile, "Cannot read \(file): check that it exists and is readable")
             }

@@ -54,13 +54,25 @@ enum CSVInference {
     }
 
     /// Every non-missing cell as an Int64, or nil when one is not an integer (or does not fit).
+    ///
+    /// The values are written as the cells parse, so a text column (which fails on its first cell) costs no
+    /// memory.
     static func integers(_ cells: CellColumn.View, isMissing: [Bool]) -> [Int64]? {
-        var values = [Int64](repeating: 0, count: cells.count)
-        for row in 0..<cells.count where !isMissing[row] {
-            guard let value = parseInteger(cells[row]) else { return nil }
-            values[row] = value
+        var failed = false
+        let values = [Int64](unsafeUninitializedCapacity: cells.count) { values, initialized in
+            for row in 0..<cells.count {
+                if isMissing[row] {
+                    values[row] = 0
+                } else if let value = parseInteger(cells[row]) {
+                    values[row] = value
+                } else {
+                    failed = true
+                    return
+                }
+            }
+            initialized = cells.count
         }
-        return values
+        return failed ? nil : values
     }
 
     static func parseInteger(_ cell: UnsafeBufferPointer<UInt8>) -> Int64? {
@@ -87,11 +99,21 @@ enum CSVInference {
 
     /// Every non-missing cell as a Double, or nil when one is not a number.
     static func doubles(name: String, _ cells: CellColumn.View, isMissing: [Bool], missingCount: Int) -> Column? {
-        var values = [Double](repeating: .nan, count: cells.count)
-        for row in 0..<cells.count where !isMissing[row] {
-            guard let value = parseDouble(cells[row]) else { return nil }
-            values[row] = value
+        var failed = false
+        let values = [Double](unsafeUninitializedCapacity: cells.count) { values, initialized in
+            for row in 0..<cells.count {
+                if isMissing[row] {
+                    values[row] = .nan
+                } else if let value = parseDouble(cells[row]) {
+                    values[row] = value
+                } else {
+                    failed = true
+                    return
+                }
+            }
+            initialized = cells.count
         }
+        if failed { return nil }
         var validity: Validity?
         if missingCount > 0 {
             var bits = Validity()

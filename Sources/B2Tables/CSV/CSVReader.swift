@@ -84,7 +84,35 @@ public struct CSVReader: Sendable {
         }
     }
 
+    /// Says how many bytes the whole file has, so once the first rows show how they spread over the columns, each
+    /// column's cells are given room for the whole file at once, rather than regrown (and copied) as they fill.
+    public mutating func expect(byteCount: Int) {
+        expectedBytes = byteCount
+    }
+
+    private var expectedBytes: Int?
+    private var consumedBytes = 0
+
+    /// Reserves each column's room for the rest of the file, scaled from what arrived so far (a few percent over, so
+    /// a slightly denser tail does not regrow them).
+    private mutating func reserveForExpectedBytes() {
+        guard let expected = expectedBytes, options.limit == nil, header != nil, rows >= 1000,
+            consumedBytes >= 1 << 18
+        else { return }
+        expectedBytes = nil
+        let scale = Double(expected) / Double(consumedBytes) * 1.03
+        guard scale > 1.1, scale < 1e6 else { return }
+        for index in cells.indices {
+            cells[index].offsets.reserveCapacity(Int(Double(cells[index].offsets.count) * scale) + 64)
+            cells[index].bytes.reserveCapacity(Int(Double(cells[index].bytes.count) * scale) + 4096)
+        }
+    }
+
     private mutating func consume(buffer: UnsafeBufferPointer<UInt8>) throws {
+        defer {
+            consumedBytes += buffer.count
+            reserveForExpectedBytes()
+        }
         var index = 0
         while !leadKnown, index < buffer.count {
             if isSatisfied { return }

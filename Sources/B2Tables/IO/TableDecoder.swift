@@ -67,10 +67,15 @@ public struct TableDecoder {
     }
 
     /// Says how many bytes are coming (a file's or an object's size), so formats decoded at the end (Parquet, JSON
-    /// documents) gather them without regrowing the buffer. Only a hint: more or fewer may arrive.
+    /// documents) gather them without regrowing the buffer, and CSV sizes its columns. Only a hint: more or fewer
+    /// may arrive.
     public mutating func expect(byteCount: Int) {
-        guard csv == nil, inflater == nil, byteCount > 0 else { return }
-        buffered.reserveCapacity(buffered.count + min(byteCount, 1 << 40))
+        guard inflater == nil, byteCount > 0 else { return }
+        if csv != nil {
+            csv!.expect(byteCount: byteCount)
+        } else {
+            buffered.reserveCapacity(buffered.count + min(byteCount, 1 << 40))
+        }
     }
 
     /// Takes the next chunk.

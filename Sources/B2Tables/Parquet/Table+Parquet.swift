@@ -6,13 +6,29 @@ extension Table {
     /// - Throws: `B2Error` `.malformedData` for a corrupt file, `.usage` for one this reader does not support
     ///   (nested columns, encryption, an encoding or codec not decoded yet), each saying which.
     public init(parquet bytes: [UInt8], limit: Int? = nil) throws {
+        try self.init(parquet: { try ParquetFile(bytes: bytes) }, limit: limit)
+    }
+
+    /// Reads a flat Parquet file on disk, mapped into memory rather than copied.
+    /// - Throws: `B2Error` `.localFile` when the file cannot be opened, and as `init(parquet:limit:)` does.
+    public init(parquetFileAt path: String, limit: Int? = nil) throws {
+        try self.init(parquet: { try ParquetFile(mappingFileAt: path) }, limit: limit)
+    }
+
+    private init(parquet open: () throws -> ParquetFile, limit: Int?) throws {
         do {
-            let file = try ParquetFile(bytes: bytes)
+            let file = try open()
             var columns = try file.readColumns().map(ParquetConversion.column)
             if let limit { columns = columns.map { $0.prefix(limit) } }
             try self.init(columns: columns)
         } catch let error as ParquetError {
-            throw B2Error(error.kind == .corrupt ? .malformedData : .usage, error.message, cause: error)
+            let code: B2Error.Code =
+                switch error.kind {
+                case .corrupt: .malformedData
+                case .unsupported: .usage
+                case .unreadable: .localFile
+                }
+            throw B2Error(code, error.message, cause: error)
         }
     }
 }

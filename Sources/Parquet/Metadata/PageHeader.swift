@@ -14,6 +14,21 @@ struct PageHeader {
     var repetitionLevelsLength: Int32 = 0
     var isCompressed = true
 
+    /// Reads a header at `position` of a file, from a copy of the bytes after it (4 KiB, which holds any usual
+    /// header; all of them up to `end` when it does not); returns it and where the page's bytes start.
+    static func read(_ file: UnsafeBufferPointer<UInt8>, at position: Int, end: Int) throws -> (PageHeader, Int) {
+        let end = min(end, file.count)
+        guard position >= 0, position < end else { throw ParquetError.corrupt("A page header lies outside the file") }
+        let window = min(end, position + 4096)
+        do {
+            let (header, start) = try read(Array(file[position..<window]), at: 0)
+            return (header, position + start)
+        } catch  where window < end {
+            let (header, start) = try read(Array(file[position..<end]), at: 0)
+            return (header, position + start)
+        }
+    }
+
     /// Reads a header at `position`; returns it and where the page's bytes start.
     static func read(_ bytes: [UInt8], at position: Int) throws -> (PageHeader, Int) {
         var reader = CompactReader(bytes, at: position)

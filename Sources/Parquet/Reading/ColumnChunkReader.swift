@@ -1,7 +1,7 @@
 /// Reads one column chunk of a flat schema: dictionary and data pages (v1 and v2), definition levels, and every
 /// encoding and codec of the format but the deprecated BIT_PACKED levels and LZO.
 struct ColumnChunkReader {
-    let file: [UInt8]
+    let file: UnsafeBufferPointer<UInt8>
     let element: SchemaElement
     let chunk: ColumnChunkMetaData
 
@@ -25,7 +25,7 @@ struct ColumnChunkReader {
         var dictionary: ColumnValues?
         var rowsRead: Int64 = 0
         while rowsRead < chunk.valueCount, position < end {
-            let (header, start) = try PageHeader.read(file, at: position)
+            let (header, start) = try PageHeader.read(file, at: position, end: end)
             let stop = start + Int(header.compressedSize)
             guard stop <= end else { throw ParquetError.corrupt("A page of \(element.name) runs past its chunk") }
             position = stop
@@ -63,14 +63,14 @@ struct ColumnChunkReader {
                 if optional {
                     let levelsStart = page.startIndex + Int(header.repetitionLevelsLength)
                     var levels = RLEHybridDecoder(
-                        page[levelsStart..<levelsStart + Int(header.definitionLevelsLength)], bitWidth: 1
+                        ArraySlice(page[levelsStart..<levelsStart + Int(header.definitionLevelsLength)]), bitWidth: 1
                     )
                     present = try Self.presence(&levels, count: Int(header.valueCount))
                 }
                 let body = page[(page.startIndex + levelsLength)...]
                 let values =
                     header.isCompressed
-                    ? try decompress(body, size: Int(header.uncompressedSize) - levelsLength)[...] : body
+                    ? try decompress(body, size: Int(header.uncompressedSize) - levelsLength)[...] : ArraySlice(body)
                 try appendValues(values, header: header, present: present, dictionary: dictionary, to: &accumulator)
             default:
                 continue
@@ -180,7 +180,7 @@ struct ColumnChunkReader {
         }
     }
 
-    private func decompress(_ page: ArraySlice<UInt8>, size: Int) throws -> [UInt8] {
+    private func decompress(_ page: Slice<UnsafeBufferPointer<UInt8>>, size: Int) throws -> [UInt8] {
         let output: [UInt8]
         if size == 0, chunk.codec != .uncompressed {
             // An empty page (a v2 page of nulls): some writers store no compressed bytes at all.
@@ -188,12 +188,12 @@ struct ColumnChunkReader {
         }
         switch chunk.codec {
         case .uncompressed: output = Array(page)
-        case .snappy: output = try Snappy.decompress(page)
-        case .gzip: output = try Gzip.decompress(page, size: size)
-        case .zstd: output = try Zstd.decompress(page, size: size)
-        case .lz4Raw: output = try LZ4Raw.decompress(page, size: size)
-        case .lz4: output = try LZ4Raw.decompressLegacy(page, size: size)
-        case .brotli: output = try Brotli.decompress(page, size: size)
+        case .snappy: output = try Snappy.decompress(UnsafeBufferPointer(rebasing: page))
+        case .gzip: output = try Gzip.decompress(ArraySlice(page), size: size)
+        case .zstd: output = try Zstd.decompress(ArraySlice(page), size: size)
+        case .lz4Raw: output = try LZ4Raw.decompress(ArraySlice(page), size: size)
+        case .lz4: output = try LZ4Raw.decompressLegacy(ArraySlice(page), size: size)
+        case .brotli: output = try Brotli.decompress(ArraySlice(page), size: size)
         default:
             throw ParquetError.unsupported(
                 "Column \(element.name) is compressed with \(chunk.codec), which this reader does not decode yet"
@@ -219,7 +219,7 @@ extension ParquetFile {
             // Room for every row up front; for byte arrays, their PLAIN size less the 4-byte lengths, an upper
             // bound for plain pages (the metadata is only a hint: a corrupt figure is capped by the file's size).
             let chunks = metadata.rowGroups.compactMap { index < $0.columns.count ? $0.columns[index] : nil }
-            let cap = bytes.count * 8
+            let cap = byteCount * 8
             let rows = min(cap, chunks.reduce(0) { $0 + min(cap, Int(clamping: max(0, $1.valueCount))) })
             let plainBytes = chunks.reduce(0) { $0 + min(cap, Int(clamping: max(0, $1.uncompressedSize))) } - 4 * rows
             accumulator.reserveCapacity(rows: rows, bytes: max(0, min(plainBytes, cap)))
@@ -227,8 +227,10 @@ extension ParquetFile {
                 guard index < group.columns.count else {
                     throw ParquetError.corrupt("A row group lacks column \(element.name)")
                 }
-                try ColumnChunkReader(file: bytes, element: element, chunk: group.columns[index])
-                    .read(into: &accumulator)
+                try withBytes { file in
+                    try ColumnChunkReader(file: file, element: element, chunk: group.columns[index])
+                        .read(into: &accumulator)
+                }
             }
             return ParquetColumn(
                 element: element, values: accumulator.finish(), valid: accumulator.anyNull ? accumulator.valid : nil
