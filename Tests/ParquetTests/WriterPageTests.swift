@@ -106,4 +106,25 @@ struct WriterPageTests {
         let decoded = try file.readColumns()
         #expect(decoded.count == 4)
     }
+
+    @Test("A PLAIN page of strings whose lengths run past its end is corrupt, not a crash")
+    func plainLengthsPastTheEnd() throws {
+        var element = SchemaElement(name: "name")
+        element.type = .byteArray
+        let values = ColumnValues.byteArrays(offsets: [0, 3, 6, 9], bytes: Array("abcdefghi".utf8))
+        let writer = ParquetWriter(codec: .uncompressed, dictionaryLimitBytes: 0)
+        var bytes = try writer.write([.init(element: element, values: values, valid: nil)])
+        let file = try ParquetFile(bytes: bytes)
+        let chunk = file.metadata.rowGroups[0].columns[0]
+        let (header, start) = try file.withBytes {
+            try PageHeader.read($0, at: Int(chunk.dataPageOffset), end: $0.count)
+        }
+        // The levels (a 4-byte length, then an RLE run of 2 bytes), then the first value's 4-byte length.
+        let firstLength = start + 4 + 2
+        #expect(bytes[firstLength] == 3 && Int(header.compressedSize) == 4 + 2 + 3 * 7)
+        bytes[firstLength] = 0xF0
+        #expect(throws: ParquetError.self) { try ParquetFile(bytes: bytes).readColumns() }
+        bytes[firstLength] = 3
+        #expect(try ParquetFile(bytes: bytes).readColumns().first?.values == values)
+    }
 }

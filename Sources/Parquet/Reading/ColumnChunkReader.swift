@@ -99,6 +99,9 @@ struct ColumnChunkReader {
         to accumulator: inout ValueAccumulator
     ) throws {
         let count = present?.reduce(0) { $0 + ($1 ? 1 : 0) } ?? Int(header.valueCount)
+        if header.encoding == 0, present == nil, try accumulator.appendPlain(data, count: count) {
+            return
+        }
         let decoded: ColumnValues
         switch header.encoding {
         case 0:

@@ -57,6 +57,90 @@ struct ValueAccumulator {
         self.rows += rows
     }
 
+    /// Appends a PLAIN page whose `count` rows are all present straight from its bytes, with no decoded copy in
+    /// between; false (nothing appended) for the types this does not cover, or once a null has been seen.
+    /// - Throws: `ParquetError` when the page ends before its values do.
+    mutating func appendPlain(_ data: ArraySlice<UInt8>, count: Int) throws -> Bool {
+        guard !anyNull, count >= 0 else { return false }
+        let fail = ParquetError.corrupt("A PLAIN page ends before its \(count) \(type) values")
+        switch type {
+        case .int32: try Self.appendFixed(data, count: count, to: &int32s, orThrow: fail)
+        case .int64: try Self.appendFixed(data, count: count, to: &int64s, orThrow: fail)
+        case .float: try Self.appendFixed(data, count: count, to: &floats, orThrow: fail)
+        case .double: try Self.appendFixed(data, count: count, to: &doubles, orThrow: fail)
+        case .byteArray: try appendByteArrays(data, count: count, orThrow: fail)
+        case .boolean, .int96, .fixedLenByteArray: return false
+        }
+        rows += count
+        return true
+    }
+
+    /// `count` little-endian values, copied in one go (the hosts Swift runs on are little-endian) into room made
+    /// at the column's end.
+    private static func appendFixed<T: BitwiseCopyable & Numeric>(
+        _ data: ArraySlice<UInt8>, count: Int, to column: inout [T], orThrow failure: ParquetError
+    ) throws {
+        let size = MemoryLayout<T>.stride
+        guard data.count / size >= count else { throw failure }
+        let start = column.count
+        column.append(contentsOf: repeatElement(0, count: count))
+        data.withUnsafeBytes { source in
+            column.withUnsafeMutableBytes { target in
+                UnsafeMutableRawBufferPointer(rebasing: target[(start * size)...]).copyMemory(
+                    from: UnsafeRawBufferPointer(rebasing: source[..<(count * size)]))
+            }
+        }
+    }
+
+    /// `count` values, each a 4-byte little-endian length and its bytes: checked in one pass, then the bytes and
+    /// the offsets written into room made at the buffers' ends.
+    private mutating func appendByteArrays(
+        _ data: ArraySlice<UInt8>, count: Int, orThrow failure: ParquetError
+    ) throws {
+        try data.withUnsafeBufferPointer { source in
+            var position = 0
+            var total = 0
+            for _ in 0..<count {
+                guard source.count - position >= 4 else { throw failure }
+                let length = Int(UnsafeRawPointer(source.baseAddress! + position).loadUnaligned(as: UInt32.self))
+                position += 4
+                guard source.count - position >= length else { throw failure }
+                position += length
+                total += length
+            }
+            // Moved out and back, so both can be written at once (no copy: each stays uniquely referenced).
+            var bytes = self.bytes
+            var offsets = self.offsets
+            self.bytes = []
+            self.offsets = []
+            defer {
+                self.bytes = bytes
+                self.offsets = offsets
+            }
+            let byteStart = bytes.count
+            let offsetStart = offsets.count
+            bytes.append(contentsOf: repeatElement(0, count: total))
+            offsets.append(contentsOf: repeatElement(0, count: count))
+            bytes.withUnsafeMutableBufferPointer { bytes in
+                offsets.withUnsafeMutableBufferPointer { offsets in
+                    var position = 0
+                    var written = byteStart
+                    for value in 0..<count {
+                        let length = Int(
+                            UnsafeRawPointer(source.baseAddress! + position).loadUnaligned(as: UInt32.self))
+                        position += 4
+                        if length > 0 {
+                            (bytes.baseAddress! + written).update(from: source.baseAddress! + position, count: length)
+                        }
+                        position += length
+                        written += length
+                        offsets[offsetStart + value] = written
+                    }
+                }
+            }
+        }
+    }
+
     /// Appends the page's first `rows` values, every row present.
     private mutating func appendDense(_ page: ColumnValues, rows: Int) {
         switch page {
