@@ -35,6 +35,37 @@ enum Snappy {
         return try [UInt8](unsafeUninitializedCapacity: capacity + slack) { output, written in
             let base = output.baseAddress!
             while index < end {
+                // The common elements (short literals, and copies with 1- or 2-byte offsets) away from both ends,
+                // where no length needs checking: one tag and its bytes in, at most 64 bytes out.
+                if end - index >= 21, capacity - written >= 64 {
+                    let tag = source[index]
+                    switch tag & 3 {
+                    case 0 where tag < 16 << 2:
+                        let literal = Int(tag >> 2) + 1
+                        copy16(from: source + index + 1, to: base + written)
+                        written += literal
+                        index += 1 + literal
+                        continue
+                    case 1:
+                        let count = Int((tag >> 2) & 7) + 4
+                        let offset = Int(tag >> 5) << 8 | Int(source[index + 1])
+                        guard offset > 0, offset <= written else { throw fail("a copy from before the start") }
+                        copyWithin(base + written, offset: offset, count: count)
+                        written += count
+                        index += 2
+                        continue
+                    case 2:
+                        let count = Int(tag >> 2) + 1
+                        let offset = Int(source[index + 1]) | Int(source[index + 2]) << 8
+                        guard offset > 0, offset <= written else { throw fail("a copy from before the start") }
+                        copyWithin(base + written, offset: offset, count: count)
+                        written += count
+                        index += 3
+                        continue
+                    default:
+                        break
+                    }
+                }
                 let tag = source[index]
                 index += 1
                 switch tag & 3 {
@@ -89,20 +120,25 @@ enum Snappy {
         ) throws {
             guard offset > 0, offset <= written else { throw fail("a copy from before the start") }
             guard capacity - written >= count else { throw fail("more bytes than its length says") }
-            let target = base + written
-            let start = target - offset
-            if offset >= 8 {
-                // 8 bytes at a time: each load reads bytes already final, since it stays `offset` behind the
-                // store. The last store may run up to 7 bytes past the copy, inside the slack.
-                var step = 0
-                repeat {
-                    (target + step).storeUnaligned(start + step)
-                    step += 8
-                } while step < count
-            } else {
-                for step in 0..<count { target[step] = start[step] }
-            }
+            copyWithin(base + written, offset: offset, count: count)
             written += count
+        }
+    }
+
+    /// Copies `count` bytes from `offset` before `target` to `target`. With an offset of 8 or more, 8 bytes at a
+    /// time: each load reads bytes already final, since it stays `offset` behind the store, and the last store may
+    /// run up to 7 bytes past the copy, inside the slack. Shorter offsets repeat their bytes one at a time.
+    @inline(__always)
+    private static func copyWithin(_ target: UnsafeMutablePointer<UInt8>, offset: Int, count: Int) {
+        let start = target - offset
+        if offset >= 8 {
+            var step = 0
+            repeat {
+                (target + step).storeUnaligned(start + step)
+                step += 8
+            } while step < count
+        } else {
+            for step in 0..<count { target[step] = start[step] }
         }
     }
 
