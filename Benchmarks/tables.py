@@ -5,7 +5,7 @@
 Data: N rows (default 2,500,000, about 100 MB as PLAIN Parquet) of int64, float64, a string and a timestamp,
 from one seeded generator. Files: Parquet written by pyarrow with its defaults (Snappy, dictionary where it
 pays), and the same data as CSV written by pandas. MB/s is the reference file's size (10^6 bytes; for writes too,
-whatever each tool's output weighs) over the median wall time of 3 runs. Python tools are timed in-process around the call; b2kit is one process per run, so its
+whatever each tool's output weighs) over the median wall time of 5 runs. Python tools are timed in-process around the call; b2kit is one process per run, so its
 figures include start-up:
   - read: `b2kit table schema FILE` (decodes every column, prints the schema);
   - write: `b2kit table convert PARQUET OUT` minus the Parquet read of the same run's median.
@@ -25,7 +25,7 @@ import tempfile
 import time
 from pathlib import Path
 
-RUNS = 3
+RUNS = 5
 
 
 def median_seconds(fn) -> float:

@@ -87,6 +87,37 @@ struct CSVTests {
         }
     }
 
+    @Test("Many rows in random-sized chunks, and a copy of a reader taken mid-file, read as the whole file does")
+    func randomChunksAndCopies() throws {
+        var text = "id,name,note,score\n"
+        for row in 0..<3000 {
+            let name = row % 7 == 0 ? "\"Lovelace, Ada \(row)\"" : "n\(row)"
+            let note = row % 11 == 0 ? "\"said \"\"hi\"\" \(String(repeating: "x", count: row % 40))\"" : ""
+            text += "\(row),\(name),\(note),\(Double(row) / 4)\n"
+        }
+        let bytes = Array(text.utf8)
+        let whole = try CSVReader.read(bytes)
+        #expect(whole.rowCount == 3000)
+        var seed: UInt64 = 7
+        for _ in 0..<20 {
+            var reader = CSVReader()
+            var start = 0
+            var copy: (reader: CSVReader, at: Int)?
+            while start < bytes.count {
+                seed = seed &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+                let end = min(bytes.count, start + 1 + Int(seed >> 33) % 300)
+                try reader.consume(bytes[start..<end])
+                if copy == nil, end > bytes.count / 2 { copy = (reader, end) }
+                start = end
+            }
+            #expect(try reader.finish() == whole)
+            // The copy goes on from where it was taken, on its own, while the original went on too.
+            guard var (copied, at) = copy else { continue }
+            try copied.consume(bytes[at...])
+            #expect(try copied.finish() == whole)
+        }
+    }
+
     @Test("A row limit stops reading: what follows is never parsed")
     func limit() throws {
         var reader = CSVReader(options: .init(limit: 2))

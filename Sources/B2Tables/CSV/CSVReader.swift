@@ -58,6 +58,8 @@ public struct CSVReader: Sendable {
     private var fieldCount = 0
     private var header: [String]?
     private var cells: [CellColumn] = []
+    /// This chunk's cells, on their way to `cells`; empty between calls.
+    private var staging = CellStaging(columns: 0)
     private var rows = 0
     private var line = 1
     private var recordLine = 1
@@ -109,7 +111,9 @@ public struct CSVReader: Sendable {
     }
 
     private mutating func consume(buffer: UnsafeBufferPointer<UInt8>) throws {
+        if !isKnownUniquelyReferenced(&staging) { staging = CellStaging(columns: cells.count) }
         defer {
+            staging.flush(into: &cells)
             consumedBytes += buffer.count
             reserveForExpectedBytes()
         }
@@ -154,7 +158,7 @@ public struct CSVReader: Sendable {
                     if state == .fieldStart, buffer[index] == quote { break }
                     let stop = Self.nextSpecial(in: buffer, from: index, delimiter: delimiter)
                     if stop > index {
-                        appendToField(UnsafeBufferPointer(rebasing: buffer[index..<stop]))
+                        appendToField(UnsafeBufferPointer(rebasing: buffer[index..<stop]), readable: end - index >= 16)
                         recordHasBytes = true
                         state = .unquoted
                     }
@@ -179,7 +183,7 @@ public struct CSVReader: Sendable {
                         stop += 1
                     }
                     if stop > index {
-                        appendToField(UnsafeBufferPointer(rebasing: buffer[index..<stop]))
+                        appendToField(UnsafeBufferPointer(rebasing: buffer[index..<stop]), readable: end - index >= 16)
                         recordHasBytes = true
                         index = stop
                         continue
@@ -284,16 +288,17 @@ public struct CSVReader: Sendable {
     private mutating func appendToField(_ byte: UInt8) {
         if header == nil {
             field.append(byte)
-        } else if fieldCount < cells.count {
-            cells[fieldCount].bytes.append(byte)
+        } else if fieldCount < staging.columnCount {
+            staging.append(byte, to: fieldCount)
         }
     }
 
-    private mutating func appendToField(_ bytes: UnsafeBufferPointer<UInt8>) {
+    /// `readable`: the 16 bytes from `bytes`' start lie inside the chunk.
+    private mutating func appendToField(_ bytes: UnsafeBufferPointer<UInt8>, readable: Bool) {
         if header == nil {
             field.append(contentsOf: bytes)
-        } else if fieldCount < cells.count {
-            cells[fieldCount].bytes.append(contentsOf: bytes)
+        } else if fieldCount < staging.columnCount {
+            staging.append(bytes, to: fieldCount, readable: readable)
         }
     }
 
@@ -301,8 +306,8 @@ public struct CSVReader: Sendable {
         if header == nil {
             headerFields.append(field)
             field.removeAll(keepingCapacity: true)
-        } else if fieldCount < cells.count {
-            cells[fieldCount].endCell()
+        } else if fieldCount < staging.columnCount {
+            staging.endCell(fieldCount)
         }
         fieldCount += 1
     }
@@ -334,7 +339,7 @@ public struct CSVReader: Sendable {
                     + "that contain the delimiter, or check the delimiter"
             )
         }
-        for index in fieldCount..<header.count { cells[index].endCell() }
+        for index in fieldCount..<header.count { staging.endCell(index) }
         rows += 1
     }
     /// Names the columns as pandas does: `Unnamed: N` for an empty name, and `a.1`, `a.2` for repeats (skipping
@@ -355,12 +360,15 @@ public struct CSVReader: Sendable {
         }
         header = names
         cells = names.map { _ in CellColumn() }
+        staging = CellStaging(columns: names.count)
     }
 
     /// Ends the file and infers the columns' types.
     /// - Throws: `B2Error` `.malformedData` for a quote left open at the end; `.usage` when a `parseDates`
     ///   column does not exist.
     public mutating func finish() throws -> Table {
+        if !isKnownUniquelyReferenced(&staging) { staging = CellStaging(columns: cells.count) }
+        defer { staging.flush(into: &cells) }
         if !leadKnown { try settleLead() }
         if state == .quoted {
             throw B2Error(
@@ -371,6 +379,7 @@ public struct CSVReader: Sendable {
         if !isSatisfied, fieldCount > 0 || state != .fieldStart {
             try endRecord()
         }
+        staging.flush(into: &cells)
         guard let header else { return try Table(columns: []) }
         for name in options.parseDates where !header.contains(name) {
             throw B2Error(
