@@ -127,4 +127,37 @@ struct WriterPageTests {
         bytes[firstLength] = 3
         #expect(try ParquetFile(bytes: bytes).readColumns().first?.values == values)
     }
+
+    @Test("Columns read on several threads equal columns read on one; a corrupt column's error is the same")
+    func threads() throws {
+        let bytes = try ParquetWriter(rowGroupRows: 700, dataPageBytes: 900).write(Self.columns(rows: 3000))
+        let file = try ParquetFile(bytes: bytes)
+        let one = try file.readColumns(threads: 1)
+        // Doubles by bit pattern: the score column holds NaN, which is not equal to itself.
+        func comparable(_ columns: [ParquetColumn]) -> [ParquetColumn] {
+            columns.map { column in
+                guard case .doubles(let numbers) = column.values else { return column }
+                return ParquetColumn(
+                    element: column.element, values: .int64s(numbers.map { Int64(bitPattern: $0.bitPattern) }),
+                    valid: column.valid)
+            }
+        }
+        for threads in [2, 3, 8] { #expect(comparable(try file.readColumns(threads: threads)) == comparable(one)) }
+        // Break the last column's first page header: both ways report it.
+        var broken = bytes
+        let chunk = file.metadata.rowGroups[0].columns[3]
+        let at = Int(chunk.dictionaryPageOffset ?? chunk.dataPageOffset)
+        for offset in 0..<4 { broken[at + offset] = 0xFF }
+        let damaged = try ParquetFile(bytes: broken)
+        var errors: [ParquetError] = []
+        for threads in [1, 4] {
+            do {
+                _ = try damaged.readColumns(threads: threads)
+                Issue.record("a damaged page header read without an error on \(threads) threads")
+            } catch let error as ParquetError {
+                errors.append(error)
+            }
+        }
+        #expect(errors.count == 2 && errors[0] == errors[1])
+    }
 }

@@ -18,7 +18,7 @@ extension Table {
     private init(parquet open: () throws -> ParquetFile, limit: Int?) throws {
         do {
             let file = try open()
-            var columns = try file.readColumns().map(ParquetConversion.column)
+            var columns = try file.readColumns(threads: TableThreads.default).map(ParquetConversion.column)
             if let limit { columns = columns.map { $0.prefix(limit) } }
             try self.init(columns: columns)
         } catch let error as ParquetError {

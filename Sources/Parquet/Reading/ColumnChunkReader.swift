@@ -208,36 +208,3 @@ struct ColumnChunkReader {
         return output
     }
 }
-
-extension ParquetFile {
-    /// Reads every column of a flat file, all row groups in order.
-    /// - Throws: `ParquetError` for nested schemas, unsupported encodings or codecs, and corrupt pages.
-    public func readColumns() throws -> [ParquetColumn] {
-        let leaves = try metadata.flatColumns()
-        return try leaves.enumerated().map { index, element in
-            guard let type = element.type else {
-                throw ParquetError.corrupt("Column \(element.name) has no physical type")
-            }
-            var accumulator = ValueAccumulator(type: type, typeLength: Int(element.typeLength ?? 0))
-            // Room for every row up front; for byte arrays, their PLAIN size less the 4-byte lengths, an upper
-            // bound for plain pages (the metadata is only a hint: a corrupt figure is capped by the file's size).
-            let chunks = metadata.rowGroups.compactMap { index < $0.columns.count ? $0.columns[index] : nil }
-            let cap = byteCount * 8
-            let rows = min(cap, chunks.reduce(0) { $0 + min(cap, Int(clamping: max(0, $1.valueCount))) })
-            let plainBytes = chunks.reduce(0) { $0 + min(cap, Int(clamping: max(0, $1.uncompressedSize))) } - 4 * rows
-            accumulator.reserveCapacity(rows: rows, bytes: max(0, min(plainBytes, cap)))
-            for group in metadata.rowGroups {
-                guard index < group.columns.count else {
-                    throw ParquetError.corrupt("A row group lacks column \(element.name)")
-                }
-                try withBytes { file in
-                    try ColumnChunkReader(file: file, element: element, chunk: group.columns[index])
-                        .read(into: &accumulator)
-                }
-            }
-            return ParquetColumn(
-                element: element, values: accumulator.finish(), valid: accumulator.anyNull ? accumulator.valid : nil
-            )
-        }
-    }
-}
