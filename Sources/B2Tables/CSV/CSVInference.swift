@@ -54,21 +54,24 @@ enum CSVInference {
     }
 
     /// Every non-missing cell as an Int64, or nil when one is not an integer (or does not fit).
-    ///
-    /// The values are written as the cells parse, so a text column (which fails on its first cell) costs no
-    /// memory.
     static func integers(_ cells: CellColumn.View, isMissing: [Bool]) -> [Int64]? {
+        parsed(cells, isMissing: isMissing, missing: 0, parseInteger)
+    }
+
+    /// Every cell parsed (`missing` where missing), or nil at the first that does not parse. The values are written
+    /// as the cells parse, so a text column (which fails on its first cell) costs no memory.
+    private static func parsed<Value>(
+        _ cells: CellColumn.View, isMissing: [Bool], missing: Value, _ parse: (UnsafeBufferPointer<UInt8>) -> Value?
+    ) -> [Value]? {
         var failed = false
-        let values = [Int64](unsafeUninitializedCapacity: cells.count) { values, initialized in
+        let values = [Value](unsafeUninitializedCapacity: cells.count) { values, initialized in
             for row in 0..<cells.count {
-                if isMissing[row] {
-                    values[row] = 0
-                } else if let value = parseInteger(cells[row]) {
-                    values[row] = value
-                } else {
+                guard let value = isMissing[row] ? missing : parse(cells[row]) else {
+                    // Nothing counts as initialized: the rows written so far are plain values, dropped as is.
                     failed = true
                     return
                 }
+                (values.baseAddress! + row).initialize(to: value)
             }
             initialized = cells.count
         }
@@ -99,21 +102,7 @@ enum CSVInference {
 
     /// Every non-missing cell as a Double, or nil when one is not a number.
     static func doubles(name: String, _ cells: CellColumn.View, isMissing: [Bool], missingCount: Int) -> Column? {
-        var failed = false
-        let values = [Double](unsafeUninitializedCapacity: cells.count) { values, initialized in
-            for row in 0..<cells.count {
-                if isMissing[row] {
-                    values[row] = .nan
-                } else if let value = parseDouble(cells[row]) {
-                    values[row] = value
-                } else {
-                    failed = true
-                    return
-                }
-            }
-            initialized = cells.count
-        }
-        if failed { return nil }
+        guard let values = parsed(cells, isMissing: isMissing, missing: Double.nan, parseDouble) else { return nil }
         var validity: Validity?
         if missingCount > 0 {
             var bits = Validity()
