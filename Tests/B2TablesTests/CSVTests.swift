@@ -118,6 +118,26 @@ struct CSVTests {
         }
     }
 
+    @Test("A size given up front (right, too small, too large) sizes the columns but never changes the table")
+    func expectedSize() throws {
+        var text = "id,name,score\n"
+        for row in 0..<9000 { text += "\(row),\"customer \(row * 7919 % 100_003), \(row % 9)\",\(Double(row) / 8)\n" }
+        let bytes = Array(text.utf8)
+        #expect(bytes.count > 1 << 18)
+        let whole = try CSVReader.read(bytes)
+        for expected in [bytes.count, bytes.count / 3, bytes.count * 5, 0] {
+            var decoder = try TableDecoder(options: .init(format: .csv))
+            decoder.expect(byteCount: expected)
+            var start = 0
+            while start < bytes.count {
+                let end = min(bytes.count, start + 65_536)
+                try decoder.consume(bytes[start..<end])
+                start = end
+            }
+            #expect(try decoder.finish() == whole, "expecting \(expected) bytes")
+        }
+    }
+
     @Test("A row limit stops reading: what follows is never parsed")
     func limit() throws {
         var reader = CSVReader(options: .init(limit: 2))
