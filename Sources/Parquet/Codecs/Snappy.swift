@@ -71,13 +71,6 @@ enum Snappy {
                 switch tag & 3 {
                 case 0:
                     var literal = Int(tag >> 2) + 1
-                    if literal <= 16, end - index >= slack, capacity - written >= literal {
-                        // Two 8-byte moves; the bytes past the literal are overwritten by what comes next.
-                        copy16(from: source + index, to: base + written)
-                        written += literal
-                        index += literal
-                        continue
-                    }
                     if literal > 60 {
                         let extra = literal - 60
                         guard end - index >= extra else { throw fail("a literal length runs past the end") }

@@ -2,9 +2,6 @@
 /// value, its index. Gives up (nil) once the dictionary's PLAIN size passes `limitBytes`, so the writer falls back
 /// to PLAIN pages, as pyarrow does when a dictionary grows too big.
 enum DictionaryEncoder {
-    /// The default largest dictionary, in PLAIN bytes (pyarrow's default dictionary page size limit).
-    static let defaultLimitBytes = 1 << 20
-
     static func encode(_ values: ColumnValues, rows: Range<Int>, valid: [Bool]?, limitBytes: Int)
         -> (dictionary: ColumnValues, indices: [UInt32])?
     {
