@@ -73,5 +73,12 @@ final class CountingTransport: B2Transport {
         return try await base.execute(request, deadline: deadline)
     }
 
+    func executeLargeDownload(_ request: HTTPClientRequest, deadline: NIODeadline) async throws
+        -> HTTPClientResponse
+    {
+        counts.withLock { $0["large", default: 0] += 1 }
+        return try await base.executeLargeDownload(request, deadline: deadline)
+    }
+
     func count(_ key: String) -> Int { counts.withLock { $0[key] ?? 0 } }
 }

@@ -290,6 +290,29 @@ def test_official_cli_uploads_b2kit_downloads(kit, cli, bucket, tmp_path):
     assert len(streamed) == LARGE_SIZE and sha1_hex(streamed) == sha1_hex(large)
 
 
+def test_b2kit_cats_a_file_of_the_large_download_size(kit, cli, bucket, tmp_path):
+    """From 32 MiB up, b2kit reads a download on a connection of its own in large reads: the bytes of a file
+    the official CLI uploads in parts come out intact, and a reader that stops early ends b2kit quietly."""
+    data = payload(40 * 1024 * 1024 + 4321, 23)
+    name = "big/forty mib.bin"
+    up = cli.upload(bucket, write(tmp_path / "forty", data), name, "--sha1", sha1_hex(data))
+    assert up["contentSha1"] == "none", "the official CLI did not make a large file"
+    streamed = kit.ok("cat", f"b2://{bucket}/{name}").stdout
+    assert len(streamed) == len(data) and sha1_hex(streamed) == sha1_hex(data)
+    # `b2kit cat ... | head -c 100000`: the pipe closes with most of the file unread.
+    proc = subprocess.Popen(
+        [kit.binary, "cat", f"b2://{bucket}/{name}"], env=kit.env, cwd=str(kit.cwd),
+        stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    )
+    head = proc.stdout.read(100_000)
+    proc.stdout.close()
+    code = proc.wait(timeout=60)
+    stderr = proc.stderr.read().decode("utf-8", errors="replace")
+    proc.stderr.close()
+    assert head == data[:100_000]
+    assert code == 0 and stderr == "", f"exit {code}, stderr {stderr!r}"
+
+
 # --- (c) listings, buckets, deletes, URLs, copies ---------------------------------------------
 
 LS_NAMES = ["a.txt", "dir/b.txt", "dir/sub/c.txt", TRICKY_NAME, "dir0.txt", "dir.d/e.txt", "z/ünï.txt"]

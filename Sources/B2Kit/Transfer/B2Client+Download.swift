@@ -17,11 +17,15 @@ public struct B2DownloadResult: Sendable, Equatable {
 extension B2Client {
     /// Streams a file (or a range of it) to `sink`, resuming after dropped connections and checking the SHA-1 of
     /// whole files.
+    /// - Parameter expectedSize: the file's size when the caller knows it (from a listing). A body of
+    ///   `largeDownloadSize` or more (this size, or the range's) is read on a connection of its own in large reads
+    ///   (`B2Transport.executeLargeDownload`); smaller ones share the client's pooled connections.
     @discardableResult
     public func download(
         bucketName: String,
         name: String,
         range: ClosedRange<Int64>? = nil,
+        expectedSize: Int64? = nil,
         progress: (@Sendable (Int64) -> Void)? = nil,
         into sink: (ByteBuffer) async throws -> Void
     ) async throws -> B2DownloadResult {
@@ -31,6 +35,7 @@ extension B2Client {
         var offset = range?.lowerBound ?? 0
         var end: Int64? = range.map { $0.upperBound + 1 }
         var hasher = range == nil ? Insecure.SHA1() : nil
+        let large = (range.map { $0.upperBound - $0.lowerBound + 1 } ?? expectedSize ?? 0) >= Self.largeDownloadSize
         var expected: String?
         var modified: Int64?
         /// Chunks handed to `sink` whose bytes are not hashed yet.
@@ -60,7 +65,8 @@ extension B2Client {
                 if let end { offset...(end - 1) } else if offset > 0 { offset...Int64.max } else { nil }
             if let end, offset >= end, attempt > 1 { break }
             let response = try await openDownload(
-                bucketName: bucketName, name: name, range: requested, operation: operation, context: context
+                bucketName: bucketName, name: name, range: requested, operation: operation, context: context,
+                large: large
             )
             if attempt == 1 {
                 (expected, modified) = Self.integrityHeaders(response.headers)
@@ -204,7 +210,9 @@ extension B2Client {
             }
             result = B2DownloadResult(length: head.length, sha1: head.sha1, modifiedMillis: head.modified)
         } else {
-            result = try await download(bucketName: bucketName, name: name, progress: progress) { chunk in
+            let size = expectedSize ?? head?.length
+            result = try await download(bucketName: bucketName, name: name, expectedSize: size, progress: progress) {
+                chunk in
                 try writer.write(chunk, at: offset)
                 offset += Int64(chunk.readableBytes)
             }
@@ -246,7 +254,8 @@ extension B2Client {
         range: ClosedRange<Int64>?,
         operation: String,
         context: B2Error.Context,
-        method: HTTPMethod = .GET
+        method: HTTPMethod = .GET,
+        large: Bool = false
     ) async throws -> HTTPClientResponse {
         var token = ""
         return try await retryLoop.run(
@@ -271,7 +280,10 @@ extension B2Client {
                 let upper = range.upperBound == Int64.max ? "" : String(range.upperBound)
                 request.headers.add(name: "Range", value: "bytes=\(range.lowerBound)-\(upper)")
             }
-            let response = try await transport.execute(request, deadline: .now() + .hours(6))
+            let response =
+                large && method == .GET
+                ? try await transport.executeLargeDownload(request, deadline: .now() + .hours(6))
+                : try await transport.execute(request, deadline: .now() + .hours(6))
             let status = Int(response.status.code)
             if status == 200 || status == 206 { return .done(response) }
             let body = try? await response.body.collect(upTo: 1 << 20)
@@ -314,8 +326,13 @@ extension B2Client {
 }
 
 extension B2Client {
-    /// How many received bytes are hashed at a time, beside the receipt of the next ones.
-    static var hashBatchSize: Int { 4 << 20 }
+    /// How many received bytes are hashed at a time, beside the receipt of the next ones: a large download's
+    /// receive buffers are reused once hashed, so a batch stays within their pool (`LargeDownload.pooledReads`).
+    static var hashBatchSize: Int { 1 << 20 }
+
+    /// The smallest download body read on a connection of its own: below it, a new connection (a TLS handshake
+    /// on B2) costs more than large reads save.
+    public static var largeDownloadSize: Int64 { 32 << 20 }
 
     /// `hasher` updated with the bytes of `chunks`; nil stays nil.
     static func hashing(_ chunks: [ByteBuffer], into hasher: Insecure.SHA1?) async -> Insecure.SHA1? {

@@ -2,8 +2,9 @@ import Crypto
 import NIOCore
 
 extension B2Client {
-    /// The largest ranged request when a large file is downloaded in parallel.
-    static var maximumDownloadPieceSize: Int64 { 16 << 20 }
+    /// The largest ranged request when a large file is downloaded in parallel: at B2's recommended part size (100
+    /// MB) a piece is at least `largeDownloadSize`, so each reads on a connection of its own.
+    static var maximumDownloadPieceSize: Int64 { 64 << 20 }
 
     /// Downloads a whole file as parallel ranged pieces, each written at its offset as its bytes arrive, and
     /// computes the file's SHA-1 over the written front of the file, in order, mapped from the page cache.

@@ -88,9 +88,12 @@ public enum TransferOperations {
         if path.scheme == .s3 { return try await S3Operations.cat(context, path: path) }
         try requireFileName(path)
         try await ClientProvider.withClient(context) { client, _ in
-            _ = try await client.bucket(named: path.bucket)
+            let bucket = try await client.bucket(named: path.bucket)
+            // The size decides how the bytes come (a large file reads on a connection of its own). A key that may
+            // read but not list, or a name that is not there, is left to the download to answer.
+            let size = (try? await client.fileVersion(in: bucket, named: path.key))??.contentLength
             do {
-                try await client.download(bucketName: path.bucket, name: path.key) { chunk in
+                try await client.download(bucketName: path.bucket, name: path.key, expectedSize: size) { chunk in
                     try context.standardOutputBytes(chunk)
                 }
             } catch is OutputClosed {
