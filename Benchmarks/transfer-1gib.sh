@@ -18,8 +18,9 @@
 # (source, three stored objects, parts while they are assembled, one downloaded copy), else /tmp.
 # About 2-4 minutes after the build.
 #
-# Then, paired and interleaved (PAIR_RUNS rounds, default 5): `b2kit cat` > /dev/null against `curl -o /dev/null`,
-# and `b2kit cp` to a file against `curl -o FILE` in the same folder; medians and their ratios (the goal: 0.80).
+# Then, paired and interleaved (PAIR_RUNS rounds, default 5): `b2kit cat` > /dev/null against `curl -o /dev/null`
+# and against `curl | openssl dgst -sha1` (a curl that checks the bytes, as b2kit does), and `b2kit cp` to a file against
+# `curl -o FILE` in the same folder; medians and their ratios (the goal: 0.80).
 # Environment: SKIP_BUILD=1 to reuse the last release build; CURL_RUNS (default 3); PAIR_RUNS (default 5);
 # PEER_RUNS (default 3: interleaved rounds of each tool's upload and download, medians reported); STEP_TIMEOUT (seconds
 # per transfer, default 600); TOOLS (default "b2kit b2 rclone": the order the tools run in).
@@ -41,7 +42,7 @@ log() { printf '==> %s\n' "$*" >&2; }
 die() { printf 'transfer-1gib.sh: %s\n' "$*" >&2; exit 1; }
 
 # --- tools --------------------------------------------------------------------------------------------------
-for tool in swift b2 rclone curl python3 sha1sum timeout; do
+for tool in swift b2 rclone curl python3 sha1sum openssl timeout; do
     command -v "$tool" >/dev/null || die "$tool is not on PATH (b2: pip install 'b2>=5'; rclone, curl: apt-get)"
 done
 for tool in "${tools[@]}"; do
@@ -251,16 +252,21 @@ if [[ " ${tools[*]} " == *" b2kit "* ]]; then
     }
     curl_to=(curl -fsS -H "Authorization: $token" "$download_url/file/$bucket/$curl_object" -o)
     pair_file="$work/copy-pair"
-    log "paired runs, $pair_runs of each: b2kit cat > /dev/null | curl -o /dev/null | b2kit cp FILE | curl -o FILE"
+    # A download that checks B2's SHA-1 as b2kit does, with curl: the bytes through OpenSSL's SHA-1 (which uses the
+    # CPU's SHA instructions; coreutils' sha1sum takes twice as long here).
+    curl_sha=(bash -c 'set -o pipefail; curl -fsS -H "Authorization: $1" "$2" | openssl dgst -sha1' curlsha "$token"
+        "$download_url/file/$bucket/$curl_object")
+    log "paired runs, $pair_runs of each: b2kit cat > /dev/null | curl -o /dev/null | curl | openssl dgst -sha1 | b2kit cp FILE | curl -o FILE"
     for _ in $(seq 1 "$pair_runs"); do
         timed pair.cat "$b2kit" cat "$pair_object" # timed sends standard output to /dev/null
         timed pair.curlnull "${curl_to[@]}" /dev/null
+        timed pair.curlsha "${curl_sha[@]}"
         timed pair.cp "$b2kit" cp "$pair_object" "$pair_file"
         rm -f "$pair_file"
         timed pair.curlfile "${curl_to[@]}" "$pair_file"
         rm -f "$pair_file"
     done
-    for key in pair.cat pair.curlnull pair.cp pair.curlfile; do
+    for key in pair.cat pair.curlnull pair.curlsha pair.cp pair.curlfile; do
         result[$key.median]=$(median <<<"${result[$key.walls]}")
         result[$key.mbps]=$(awk -v s="${result[$key.median]}" -v n="$size" 'BEGIN { printf "%.0f", n / s / 1e6 }')
         result[$key.cpu]=$(median <<<"${result[$key.cpus]}")
@@ -316,6 +322,7 @@ table=$(
         printf '|---|---:|---:|---|---:|\n'
         printf '| `b2kit cat` > /dev/null | %s | %s | %s | %s |\n' "${result[pair.cat.median]}" "${result[pair.cat.mbps]}" "${result[pair.cat.list]}" "${result[pair.cat.cpu]}"
         printf '| `curl -o /dev/null` | %s | %s | %s | %s |\n' "${result[pair.curlnull.median]}" "${result[pair.curlnull.mbps]}" "${result[pair.curlnull.list]}" "${result[pair.curlnull.cpu]}"
+        printf '| `curl \\| openssl dgst -sha1` (checks the bytes, as b2kit does) | %s | %s | %s | %s |\n' "${result[pair.curlsha.median]}" "${result[pair.curlsha.mbps]}" "${result[pair.curlsha.list]}" "${result[pair.curlsha.cpu]}"
         printf '| `b2kit cp` to FILE | %s | %s | %s | %s |\n' "${result[pair.cp.median]}" "${result[pair.cp.mbps]}" "${result[pair.cp.list]}" "${result[pair.cp.cpu]}"
         printf '| `curl -o FILE` | %s | %s | %s | %s |\n' "${result[pair.curlfile.median]}" "${result[pair.curlfile.mbps]}" "${result[pair.curlfile.list]}" "${result[pair.curlfile.cpu]}"
     fi
@@ -334,9 +341,10 @@ if [[ -n ${result[b2kit.up.mbps]:-} ]]; then
             "$curl_runs" "$(ratio "${result[b2kit.down.mbps]}" "${result[curl.best]}")" \
             "$(ratio "${result[b2kit.down.mbps]}" "${result[curlfile.best]}")"
         if [[ -n ${result[pair.cat.median]:-} ]]; then
-            printf -- '- Paired medians (goal 0.80): b2kit cat > /dev/null / curl -o /dev/null: %s; b2kit cp FILE / curl -o FILE: %s.\n' \
+            printf -- '- Paired medians (goal 0.80): b2kit cat > /dev/null / curl -o /dev/null: %s; b2kit cp FILE / curl -o FILE: %s; b2kit cat / curl | openssl dgst -sha1: %s.\n' \
                 "$(ratio "${result[pair.cat.mbps]}" "${result[pair.curlnull.mbps]}")" \
-                "$(ratio "${result[pair.cp.mbps]}" "${result[pair.curlfile.mbps]}")"
+                "$(ratio "${result[pair.cp.mbps]}" "${result[pair.curlfile.mbps]}")" \
+                "$(ratio "${result[pair.cat.mbps]}" "${result[pair.curlsha.mbps]}")"
         fi
     )
 fi
@@ -377,7 +385,7 @@ $(for tool in "${tools[@]}"; do printf '  - `%s`, then `%s`\n' "${up_cmd[$tool]}
     \`$curl_file_cmd URL/file/BUCKET/$curl_object\`, $curl_runs times, FILE beside the other copies and
     deleted after each run (a ceiling for downloads that write a file on this machine).
 - Paired runs (when b2kit is among the tools), $pair_runs rounds of: \`b2kit cat b2://BUCKET/$curl_object > /dev/null\`
-  (one GET, like curl), \`curl -o /dev/null\`, \`b2kit cp b2://BUCKET/$curl_object FILE\`, \`curl -o FILE\` (FILE in the
+  (one GET, like curl), \`curl -o /dev/null\`, \`curl URL | openssl dgst -sha1\` (a curl that checks the SHA-1, as b2kit does), \`b2kit cp b2://BUCKET/$curl_object FILE\`, \`curl -o FILE\` (FILE in the
   same folder, deleted after each run); wall clock around each process; medians compared.
 
 $table
