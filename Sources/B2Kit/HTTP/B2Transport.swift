@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import NIOCore
+import NIOSSL
 
 /// What B2Kit sends HTTP requests through: async-http-client in production, anything else in tests.
 public protocol B2Transport: Sendable {
@@ -23,10 +24,14 @@ extension B2Transport {
 /// async-http-client's shared client, with a deadline on every call.
 public struct AsyncHTTPClientTransport: B2Transport {
     let client: HTTPClient
+    let tlsConfiguration: TLSConfiguration?
 
     /// Uses `client` (by default the process-wide shared client).
-    public init(client: HTTPClient = .shared) {
+    /// - Parameter tlsConfiguration: the TLS settings of large downloads' own connections; by default the
+    ///   system's trust roots, with certificates and host names verified.
+    public init(client: HTTPClient = .shared, tlsConfiguration: TLSConfiguration? = nil) {
         self.client = client
+        self.tlsConfiguration = tlsConfiguration
     }
 
     /// Sends `request` through async-http-client.
@@ -38,6 +43,7 @@ public struct AsyncHTTPClientTransport: B2Transport {
     public func executeLargeDownload(_ request: HTTPClientRequest, deadline: NIODeadline) async throws
         -> HTTPClientResponse
     {
-        try await LargeDownload.execute(request, deadline: deadline, group: client.eventLoopGroup)
+        try await LargeDownload.execute(
+            request, deadline: deadline, group: client.eventLoopGroup, tlsConfiguration: tlsConfiguration)
     }
 }

@@ -23,17 +23,22 @@ enum LargeDownload {
 
     /// Sends `request` (a GET, without a body) and returns its response as soon as the head arrives; the body
     /// streams, and the connection closes at its end, when the consumer stops, or at `deadline`.
+    /// - Parameter tlsConfiguration: the TLS settings for an https URL; nil for the system's trust roots.
     static func execute(
         _ request: HTTPClientRequest,
         deadline: NIODeadline,
-        group: any EventLoopGroup
+        group: any EventLoopGroup,
+        tlsConfiguration: TLSConfiguration? = nil
     ) async throws -> HTTPClientResponse {
         let target = try Target(request.url)
         var headers = request.headers
         if !headers.contains(name: "Host") { headers.add(name: "Host", value: target.hostHeader) }
         headers.replaceOrAdd(name: "Connection", value: "close")
         let head = HTTPRequestHead(version: .http1_1, method: request.method, uri: target.path, headers: headers)
-        let tls = target.secure ? try TLS.context.get() : nil
+        let tls =
+            if !target.secure { nil as NIOSSLContext? } else if let tlsConfiguration {
+                try NIOSSLContext(configuration: tlsConfiguration)
+            } else { try TLS.context.get() }
         let (channel, responseHead, body) = try await ClientBootstrap(group: group)
             .connectTimeout(.seconds(30))
             .channelOption(.recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: readSize))
@@ -102,7 +107,7 @@ enum LargeDownload {
         }
     }
 
-    /// The TLS settings of every https connection, made once.
+    /// The default TLS settings of https connections (the system's trust roots), made once.
     enum TLS {
         static let context = Result { try NIOSSLContext(configuration: .makeClientConfiguration()) }
     }
