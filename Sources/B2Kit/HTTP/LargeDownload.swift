@@ -54,7 +54,7 @@ enum LargeDownload {
                     let responseHead = channel.eventLoop.makePromise(of: HTTPResponseHead.self)
                     let handler = BodyStreamHandler(head: responseHead)
                     let stream = ResponseBodyStream.makeSequence(
-                        backPressureStrategy: .init(lowWatermark: 2, highWatermark: 8),
+                        backPressureStrategy: .init(lowWatermark: 2, highWatermark: 4),
                         finishOnDeinit: false,
                         delegate: BodyStreamDemand(handler: NIOLoopBound(handler, eventLoop: channel.eventLoop))
                     )

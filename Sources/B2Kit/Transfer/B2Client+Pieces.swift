@@ -6,6 +6,9 @@ extension B2Client {
     /// MB) a piece is at least `largeDownloadSize`, so each reads on a connection of its own.
     static var maximumDownloadPieceSize: Int64 { 64 << 20 }
 
+    /// The most of a downloaded file mapped at once to hash it.
+    static var hashWindow: Int64 { 16 << 20 }
+
     /// Downloads a whole file as parallel ranged pieces, each written at its offset as its bytes arrive, and
     /// computes the file's SHA-1 over the written front of the file, in order, mapped from the page cache.
     ///
@@ -51,9 +54,15 @@ extension B2Client {
                 arrived += 1
                 written.insert(index)
                 while written.remove(hashed) != nil {
-                    let lower = Int64(hashed) * pieceSize
-                    let count = Int(min(length, lower + pieceSize) - lower)
-                    try writer.withWrittenBytes(at: lower, count: count) { hasher.update(bufferPointer: $0) }
+                    // Read back through mappings of at most `hashWindow` bytes, so a large piece never has all
+                    // of its pages mapped into the process at once.
+                    var lower = Int64(hashed) * pieceSize
+                    let upper = min(length, lower + pieceSize)
+                    while lower < upper {
+                        let count = Int(min(upper - lower, Self.hashWindow))
+                        try writer.withWrittenBytes(at: lower, count: count) { hasher.update(bufferPointer: $0) }
+                        lower += Int64(count)
+                    }
                     hashed += 1
                 }
                 while launched < count, launched - hashed < window, launched - arrived < concurrency { launch() }
