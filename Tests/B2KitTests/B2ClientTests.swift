@@ -130,7 +130,7 @@ struct B2ClientTests {
         }
     }
 
-    @Test("Large files go up in parallel parts and come down in parallel ranges, byte-identical")
+    @Test("Large files go up in parallel parts and come down on one fast stream or in parallel ranges, byte-identical")
     func largeRoundTrip() async throws {
         try await LiveEmulator.run { port in
             let counting = CountingTransport()
@@ -143,11 +143,22 @@ struct B2ClientTests {
             #expect(version.fileInfo?["large_file_sha1"] == Self.sha1(data))
             #expect(counting.count("upload_part") == 10)
             let target = FileManager.default.temporaryDirectory.appendingPathComponent("b2kit-big-\(UUID())").path
-            let result = try await client.download(bucketName: "large-bucket", name: "big.bin", to: target)
+            defer { try? FileManager.default.removeItem(atPath: target) }
+            // A first stream slower than the rate asked for is cut at the piece boundary after its first piece (of
+            // the recommended 1 MB): the rest comes as one ranged request per piece.
+            let result = try await client.download(
+                bucketName: "large-bucket", name: "big.bin", to: target, singleStreamRate: .infinity)
             #expect(result.sha1 == Self.sha1(data))
             #expect(try Data(contentsOf: URL(fileURLWithPath: target)) == Data(data))
-            // 20 MB in pieces of the recommended 1 MB: one ranged request each.
-            #expect(counting.count("ranged") == 20)
+            let pieces = counting.count("ranged")
+            #expect(pieces >= 19 && pieces <= 20, "the first stream and 18 or 19 pieces, not \(pieces)")
+            // A first stream at the rate asked for carries the whole file.
+            try FileManager.default.removeItem(atPath: target)
+            let single = try await client.download(
+                bucketName: "large-bucket", name: "big.bin", to: target, singleStreamRate: 0)
+            #expect(single.sha1 == Self.sha1(data))
+            #expect(try Data(contentsOf: URL(fileURLWithPath: target)) == Data(data))
+            #expect(counting.count("ranged") == pieces + 1)
         }
     }
 
@@ -204,12 +215,13 @@ struct B2ClientTests {
             let folder = FileManager.default.temporaryDirectory.appendingPathComponent("b2kit-lie-\(UUID())").path
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
             defer { try? FileManager.default.removeItem(atPath: folder) }
-            // 3 MB in pieces of the recommended 1 MB, and in one stream.
-            for concurrency in [4, 1] {
+            // 3 MB in pieces of the recommended 1 MB, on one stream hashed from the file, and on one stream hashed
+            // as it arrives.
+            for (concurrency, rate) in [(4, Double.infinity), (4, 0), (1, 0)] {
                 let pieces = await #expect(throws: B2Error.self) {
                     try await client.download(
                         bucketName: "mismatch-bucket", name: "lying.bin", to: folder + "/lying.bin",
-                        concurrency: concurrency)
+                        concurrency: concurrency, singleStreamRate: rate)
                 }
                 #expect(pieces?.code == .integrity)
                 #expect(try FileManager.default.contentsOfDirectory(atPath: folder) == [])
@@ -240,10 +252,13 @@ struct B2ClientTests {
             var received: [UInt8] = []
             try await client.download(bucketName: "fault-bucket", name: "large") { received += $0.readableBytesView }
             #expect(received == large)
-            // The same file in parallel ranged pieces, straight to a file.
-            let target = FileManager.default.temporaryDirectory.appendingPathComponent("b2kit-f-\(UUID())").path
-            try await client.download(bucketName: "fault-bucket", name: "large", to: target)
-            #expect(try Data(contentsOf: URL(fileURLWithPath: target)) == Data(large))
+            // The same file straight to a file, on one stream and in parallel ranged pieces.
+            for rate in [0, Double.infinity] {
+                let target = FileManager.default.temporaryDirectory.appendingPathComponent("b2kit-f-\(UUID())").path
+                defer { try? FileManager.default.removeItem(atPath: target) }
+                try await client.download(bucketName: "fault-bucket", name: "large", to: target, singleStreamRate: rate)
+                #expect(try Data(contentsOf: URL(fileURLWithPath: target)) == Data(large), "rate \(rate)")
+            }
         }
     }
 
@@ -263,7 +278,8 @@ struct B2ClientTests {
             try await client.download(bucketName: "expiry-bucket", name: "e.bin") { received += $0.readableBytesView }
             #expect(received == data)
             let target = FileManager.default.temporaryDirectory.appendingPathComponent("b2kit-e-\(UUID())").path
-            try await client.download(bucketName: "expiry-bucket", name: "e.bin", to: target)
+            try await client.download(
+                bucketName: "expiry-bucket", name: "e.bin", to: target, singleStreamRate: .infinity)
             #expect(try Data(contentsOf: URL(fileURLWithPath: target)) == Data(data))
             #expect(counting.count("ranged") >= 6)
             #expect(counting.count("b2_authorize_account") > 1)

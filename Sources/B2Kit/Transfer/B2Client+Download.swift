@@ -130,9 +130,13 @@ extension B2Client {
     }
 
     /// Downloads a file to `path` through a temporary file beside it, checked against B2's SHA-1 and renamed into
-    /// place with the file's modification time; large files come as parallel ranges.
-    /// - Parameter expectedSize: the file's size when the caller knows it (from a listing): a small file is then
-    ///   fetched with one GET, without asking its size first.
+    /// place with the file's modification time; a large file comes on one stream if that stream is fast, else as
+    /// parallel ranges (`downloadPieces`).
+    /// - Parameters:
+    ///   - expectedSize: the file's size when the caller knows it (from a listing): a small file is then fetched
+    ///     with one GET, without asking its size first.
+    ///   - concurrency: the most streams a large file comes on at once; 1 keeps it to one.
+    ///   - singleStreamRate: the speed (bytes per second) at which a large file's first stream carries it alone.
     @discardableResult
     public func download(
         bucketName: String,
@@ -140,6 +144,7 @@ extension B2Client {
         to path: String,
         expectedSize: Int64? = nil,
         concurrency: Int = 4,
+        singleStreamRate: Double = B2Client.singleStreamRate,
         progress: (@Sendable (Int64) -> Void)? = nil
     ) async throws -> B2DownloadResult {
         var isDirectory: ObjCBool = false
@@ -158,7 +163,7 @@ extension B2Client {
         do {
             let result = try await downloadToTemporary(
                 bucketName: bucketName, name: name, temporary: temporary, expectedSize: expectedSize,
-                concurrency: concurrency, progress: progress
+                concurrency: concurrency, singleStreamRate: singleStreamRate, progress: progress
             )
             if let modified = result.modifiedMillis {
                 // Exact to the millisecond (a Date's double would round some times down by one), so a sync that
@@ -185,6 +190,7 @@ extension B2Client {
         temporary: String,
         expectedSize: Int64?,
         concurrency: Int,
+        singleStreamRate: Double,
         progress: (@Sendable (Int64) -> Void)?
     ) async throws -> B2DownloadResult {
         let account = try await account()
@@ -199,7 +205,9 @@ extension B2Client {
         if let head, head.length >= 2 * partSize {
             let digest = try await downloadPieces(
                 bucketName: bucketName, name: name, length: head.length,
-                pieceSize: min(partSize, Self.maximumDownloadPieceSize), concurrency: concurrency, into: writer,
+                pieceSize: min(partSize, Self.maximumDownloadPieceSize), concurrency: concurrency,
+                singleStreamRate: singleStreamRate,
+                into: writer,
                 progress: progress
             )
             if let expected = head.sha1, digest != expected {

@@ -9,12 +9,23 @@ extension B2Client {
     /// The most of a downloaded file mapped at once to hash it.
     static var hashWindow: Int64 { 16 << 20 }
 
-    /// Downloads a whole file as parallel ranged pieces, each written at its offset as its bytes arrive, and
-    /// computes the file's SHA-1 over the written front of the file, in order, mapped from the page cache.
+    /// The most the first stream of a download to a file carries before its speed decides whether it carries the
+    /// rest alone.
+    static var probeSize: Int64 { 32 << 20 }
+
+    /// A first stream at least this fast (bytes per second) carries a whole file alone: more connections would
+    /// only share its bandwidth and the machine's cores, as with a server on the same machine or network. Over
+    /// the internet a stream is slower, and a file comes in parallel pieces.
+    public static var singleStreamRate: Double { 300_000_000 }
+
+    /// Downloads a whole file into `writer`, each byte written at its offset as it arrives, and computes the file's
+    /// SHA-1 over the written front of the file, in order, mapped from the page cache.
     ///
-    /// No piece waits in memory for an earlier one, so a slow piece holds up neither the others nor the writes,
-    /// and memory stays at the receive buffers whatever the size of the file. At most `concurrency` pieces are in
-    /// flight, and none starts more than `2 × concurrency` pieces past the hashed front.
+    /// One stream starts on the whole file. Once it has carried `probeSize` (or a piece, if smaller), its speed
+    /// decides: at `singleStreamRate` or faster it carries the rest; slower, it stops at the next piece boundary and
+    /// the rest comes as ranged pieces of `pieceSize`, at most `concurrency` streams at once, none starting more
+    /// than `2 × concurrency` pieces past the written front. No piece waits in memory for an earlier one, and
+    /// memory stays at the receive buffers whatever the size of the file.
     /// - Returns: the SHA-1 of the whole file, in hex.
     func downloadPieces(
         bucketName: String,
@@ -22,52 +33,128 @@ extension B2Client {
         length: Int64,
         pieceSize: Int64,
         concurrency: Int,
+        singleStreamRate: Double,
         into writer: DirectFileWriter,
         progress: (@Sendable (Int64) -> Void)?
     ) async throws -> String {
-        let count = Int((length + pieceSize - 1) / pieceSize)
+        guard length > 0 else { return Hex.string(Insecure.SHA1().finalize()) }
+        let schedule = PieceSchedule.Shared(PieceSchedule(length: length, pieceSize: pieceSize))
         let meter = ProgressMeter(report: progress)
-        let window = 2 * concurrency
-        return try await withThrowingTaskGroup(of: Int.self) { group in
-            var launched = 0
-            func launch() {
-                let index = launched
-                launched += 1
-                let lower = Int64(index) * pieceSize
-                let upper = min(length, lower + pieceSize) - 1
-                group.addTask {
-                    var position = lower
-                    try await download(bucketName: bucketName, name: name, range: lower...upper) { chunk in
-                        try writer.write(chunk, at: position)
-                        position += Int64(chunk.readableBytes)
-                        meter.add(Int64(chunk.readableBytes))
-                    }
-                    return index
+        let lead = Int64(2 * concurrency) * pieceSize
+        // Each write signals the hashing task that the front may have moved; the first stream says once whether
+        // it was cut.
+        let (written, wrote) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+        let (decision, decided) = AsyncStream.makeStream(of: Bool.self, bufferingPolicy: .bufferingNewest(1))
+        let probe = min(Self.probeSize, pieceSize, length)
+
+        /// The first stream: the whole file, until it is cut.
+        @Sendable func fetchFirst() async throws {
+            defer { decided.finish() }
+            let started = ContinuousClock.now
+            var undecided = true
+            try await fetch(range: 0..<length) { chunk in
+                var (offset, take) = schedule.withLock {
+                    ($0.firstWritten, min($0.firstRemaining, Int64(chunk.readableBytes)))
                 }
+                var rest = chunk
+                guard let slice = rest.readSlice(length: Int(take)) else { return false }
+                try writer.write(slice, at: offset)
+                offset += take
+                schedule.withLock { $0.recordFirst(take) }
+                meter.add(take)
+                wrote.yield()
+                if undecided, offset >= probe {
+                    undecided = false
+                    let seconds = Self.seconds(started.duration(to: .now))
+                    let rate = Double(offset) / max(seconds, 1e-9)
+                    let cut = rate < singleStreamRate
+                    logger.debug(
+                        "Large download",
+                        metadata: ["b2.file": "\(name)", "b2.rate": "\(Int(rate))", "b2.pieces": "\(cut)"]
+                    )
+                    if cut { schedule.withLock { $0.cut() } }
+                    decided.yield(cut)
+                }
+                return schedule.withLock { $0.firstRemaining } > 0
             }
-            while launched < min(concurrency, count) { launch() }
+        }
+
+        /// Piece `index`, on a stream of its own.
+        @Sendable func fetchPiece(_ index: Int) async throws {
+            let range = schedule.withLock { $0.range(ofPiece: index) }
+            var position = range.lowerBound
+            try await fetch(range: range) { chunk in
+                try writer.write(chunk, at: position)
+                position += Int64(chunk.readableBytes)
+                meter.add(Int64(chunk.readableBytes))
+                return true
+            }
+            schedule.withLock { $0.recordPiece(index) }
+            wrote.yield()
+        }
+
+        /// Streams `range` into `sink` until it ends or `sink` answers false.
+        @Sendable func fetch(range: Range<Int64>, _ sink: (ByteBuffer) throws -> Bool) async throws {
+            do {
+                try await download(bucketName: bucketName, name: name, range: range.lowerBound...(range.upperBound - 1))
+                { chunk in
+                    guard try sink(chunk) else { throw StreamCut() }
+                }
+            } catch is StreamCut {}
+        }
+
+        /// Hashes the front of the file as it moves; returns the digest once the whole file is hashed.
+        @Sendable func hash() async throws -> String {
             var hasher = Insecure.SHA1()
-            var written = Set<Int>()
-            var hashed = 0
-            var arrived = 0
-            while hashed < count, let index = try await group.next() {
-                arrived += 1
-                written.insert(index)
-                while written.remove(hashed) != nil {
-                    // Read back through mappings of at most `hashWindow` bytes, so a large piece never has all
-                    // of its pages mapped into the process at once.
-                    var lower = Int64(hashed) * pieceSize
-                    let upper = min(length, lower + pieceSize)
-                    while lower < upper {
-                        let count = Int(min(upper - lower, Self.hashWindow))
-                        try writer.withWrittenBytes(at: lower, count: count) { hasher.update(bufferPointer: $0) }
-                        lower += Int64(count)
-                    }
-                    hashed += 1
+            var hashed: Int64 = 0
+            for await _ in written {
+                let front = schedule.withLock { $0.front }
+                // Through mappings of at most `hashWindow` bytes, so that no more of the file is mapped at once.
+                while hashed < front, front - hashed >= Self.hashWindow || front == length {
+                    let count = Int(min(front - hashed, Self.hashWindow))
+                    try writer.withWrittenBytes(at: hashed, count: count) { hasher.update(bufferPointer: $0) }
+                    hashed += Int64(count)
                 }
-                while launched < count, launched - hashed < window, launched - arrived < concurrency { launch() }
+                if hashed == length { return Hex.string(hasher.finalize()) }
             }
-            return Hex.string(hasher.finalize())
+            // Cancelled: a stream failed, and its error is the one the download throws.
+            throw CancellationError()
+        }
+
+        return try await withThrowingTaskGroup(of: String?.self) { group in
+            defer { wrote.finish() }
+            group.addTask {
+                try await fetchFirst()
+                return nil
+            }
+            group.addTask { try await hash() }
+            var cut = false
+            for await answer in decision {
+                cut = answer
+                break
+            }
+            var running = 1
+            while true {
+                while cut, running < concurrency, let index = schedule.withLock({ $0.takePiece(within: lead) }) {
+                    running += 1
+                    group.addTask {
+                        try await fetchPiece(index)
+                        return nil
+                    }
+                }
+                // The first error of a stream ends the download (and cancels the others).
+                guard let finished = try await group.next() else { throw CancellationError() }
+                if let digest = finished { return digest }
+                running -= 1
+            }
         }
     }
+
+    static func seconds(_ duration: Duration) -> Double {
+        let (seconds, attoseconds) = duration.components
+        return Double(seconds) + Double(attoseconds) / 1e18
+    }
 }
+
+/// Thrown by a stream's receiver to stop the stream where its bytes end.
+private struct StreamCut: Error {}
