@@ -65,8 +65,7 @@ extension B2Client {
                 wrote.yield()
                 if undecided, offset >= probe {
                     undecided = false
-                    let seconds = Self.seconds(started.duration(to: .now))
-                    let rate = Double(offset) / max(seconds, 1e-9)
+                    let rate = Double(offset) / max(started.duration(to: .now) / .seconds(1), 1e-9)
                     let cut = rate < singleStreamRate
                     logger.debug(
                         "Large download",
@@ -148,11 +147,6 @@ extension B2Client {
                 running -= 1
             }
         }
-    }
-
-    static func seconds(_ duration: Duration) -> Double {
-        let (seconds, attoseconds) = duration.components
-        return Double(seconds) + Double(attoseconds) / 1e18
     }
 }
 
