@@ -60,21 +60,26 @@ extension B2Client {
                 guard let slice = rest.readSlice(length: Int(take)) else { return false }
                 try writer.write(slice, at: offset)
                 offset += take
-                schedule.withLock { $0.recordFirst(take) }
-                meter.add(take)
-                wrote.yield()
+                var cut: Bool?
                 if undecided, offset >= probe {
                     undecided = false
                     let rate = Double(offset) / max(started.duration(to: .now) / .seconds(1), 1e-9)
-                    let cut = rate < singleStreamRate
+                    let slow = rate < singleStreamRate
                     logger.debug(
                         "Large download",
-                        metadata: ["b2.file": "\(name)", "b2.rate": "\(Int(rate))", "b2.pieces": "\(cut)"]
+                        metadata: ["b2.file": "\(name)", "b2.rate": "\(Int(rate))", "b2.pieces": "\(slow)"]
                     )
-                    if cut { schedule.withLock { $0.cut() } }
-                    decided.yield(cut)
+                    cut = slow
                 }
-                return schedule.withLock { $0.firstRemaining } > 0
+                let remaining = schedule.withLock {
+                    $0.recordFirst(take)
+                    if cut == true { $0.cut() }
+                    return $0.firstRemaining
+                }
+                meter.add(take)
+                wrote.yield()
+                if let cut { decided.yield(cut) }
+                return remaining > 0
             }
         }
 
