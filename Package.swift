@@ -55,6 +55,7 @@ let package = Package(
             name: "B2Emulator",
             dependencies: [
                 "B2SigV4",
+                .target(name: "CMalloc", condition: .when(platforms: [.linux])),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "DequeModule", package: "swift-collections"),
                 .product(name: "GRDB", package: "GRDB.swift"),
@@ -91,6 +92,7 @@ let package = Package(
             resources: [.copy("Resources/openapi.yaml")]
         ),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
+        .systemLibrary(name: "CMalloc", path: "Sources/CMalloc"),
         .target(name: "Parquet", dependencies: ["CZlib"]),
         .target(
             name: "B2Tables",

@@ -18,11 +18,12 @@
 # (source, three stored objects, parts while they are assembled, one downloaded copy), else /tmp.
 # About 2-4 minutes after the build.
 #
-# Then, paired and interleaved (PAIR_RUNS rounds, default 5): `b2kit cat` > /dev/null against `curl -o /dev/null`
-# and against `curl | openssl dgst -sha1` (a curl that checks the bytes, as b2kit does), and `b2kit cp` to a file against
-# `curl -o FILE` in the same folder; medians and their ratios (the goal: 0.80). Each round also times
-# `openssl dgst -sha1` of the source file: how fast one core checks B2's SHA-1 here, network aside, which caps any
-# client that verifies what it downloads (b2kit, b2 and rclone all do).
+# Then, paired and interleaved (PAIR_RUNS rounds, default 5): `b2kit cp` to a file against `curl -o FILE` in the same
+# folder, back to back in alternating order (the goal, like for like: 0.80), and `b2kit cat` > /dev/null against
+# `curl -o /dev/null` and against `curl | openssl dgst -sha1` (a curl that checks the bytes, as b2kit does); medians,
+# their ratios, and each round's ratio of the two downloads to a file. Each round also times `openssl dgst -sha1` of
+# the source file: how fast one core checks B2's SHA-1 here, network aside, which caps any client that verifies what
+# it downloads (b2kit, b2 and rclone all do) below what curl reaches when it throws the bytes away.
 # Environment: SKIP_BUILD=1 to reuse the last release build; CURL_RUNS (default 3); PAIR_RUNS (default 5);
 # PEER_RUNS (default 3: interleaved rounds of each tool's upload and download, medians reported); STEP_TIMEOUT (seconds
 # per transfer, default 600); TOOLS (default "b2kit b2 rclone": the order the tools run in).
@@ -259,14 +260,24 @@ if [[ " ${tools[*]} " == *" b2kit "* ]]; then
     curl_sha=(bash -c 'set -o pipefail; curl -fsS -H "Authorization: $1" "$2" | openssl dgst -sha1' curlsha "$token"
         "$download_url/file/$bucket/$curl_object")
     log "paired runs, $pair_runs of each: b2kit cat > /dev/null | curl -o /dev/null | curl | openssl dgst -sha1 | b2kit cp FILE | curl -o FILE"
-    for _ in $(seq 1 "$pair_runs"); do
+    # The two downloads to a file run back to back, b2kit first in odd rounds and curl first in even ones: a write
+    # of 1 GiB to fresh memory costs 0.8-2.5 s of system time from one run to the next on this VM (any writer, dd
+    # included), and a fixed order would hand one of them the memory the other just freed every time.
+    to_file() { # KEY COMMAND...: one timed download to $pair_file, deleted after
+        timed "$@"
+        rm -f "$pair_file"
+    }
+    for round in $(seq 1 "$pair_runs"); do
         timed pair.cat "$b2kit" cat "$pair_object" # timed sends standard output to /dev/null
         timed pair.curlnull "${curl_to[@]}" /dev/null
         timed pair.curlsha "${curl_sha[@]}"
-        timed pair.cp "$b2kit" cp "$pair_object" "$pair_file"
-        rm -f "$pair_file"
-        timed pair.curlfile "${curl_to[@]}" "$pair_file"
-        rm -f "$pair_file"
+        if ((round % 2)); then
+            to_file pair.cp "$b2kit" cp "$pair_object" "$pair_file"
+            to_file pair.curlfile "${curl_to[@]}" "$pair_file"
+        else
+            to_file pair.curlfile "${curl_to[@]}" "$pair_file"
+            to_file pair.cp "$b2kit" cp "$pair_object" "$pair_file"
+        fi
         timed pair.sha1 openssl dgst -sha1 "$source_file"
     done
     for key in pair.cat pair.curlnull pair.curlsha pair.cp pair.curlfile pair.sha1; do
@@ -341,16 +352,25 @@ if [[ -n ${result[b2kit.up.mbps]:-} ]]; then
                 "$(ratio "${result[b2kit.up.mbps]}" "$up_best")" "$up_peer" "$up_best" \
                 "$(ratio "${result[b2kit.down.mbps]}" "$down_best")" "$down_peer" "$down_best"
         fi
-        printf -- '- b2kit download / curl -o /dev/null (best of %s): %s; goal 0.80. b2kit download / curl -o FILE: %s.\n' \
-            "$curl_runs" "$(ratio "${result[b2kit.down.mbps]}" "${result[curl.best]}")" \
-            "$(ratio "${result[b2kit.down.mbps]}" "${result[curlfile.best]}")"
         if [[ -n ${result[pair.cat.median]:-} ]]; then
-            printf -- '- Paired medians (goal 0.80): b2kit cp FILE / curl -o FILE: %s; b2kit cat / curl | openssl dgst -sha1: %s; b2kit cat > /dev/null / curl -o /dev/null: %s, where SHA-1 alone / curl -o /dev/null is %s (the most any client that checks the bytes can reach here).\n' \
-                "$(ratio "${result[pair.cp.mbps]}" "${result[pair.curlfile.mbps]}")" \
-                "$(ratio "${result[pair.cat.mbps]}" "${result[pair.curlsha.mbps]}")" \
+            # Each round's curl -o FILE time over its b2kit cp time: pairs that ran back to back, so drift in the
+            # machine's speed between rounds cancels out.
+            read -r -a cp_walls <<<"${result[pair.cp.walls]}"
+            read -r -a curlfile_walls <<<"${result[pair.curlfile.walls]}"
+            round_ratios=""
+            for i in "${!cp_walls[@]}"; do round_ratios+="$(ratio "${curlfile_walls[$i]}" "${cp_walls[$i]}") "; done
+            printf -- '- **The goal, like for like** (both write the 1 GiB file into the same folder): b2kit cp FILE / curl -o FILE, paired medians: **%s** (goal 0.80); round by round: %s(median %s).\n' \
+                "$(ratio "${result[pair.cp.mbps]}" "${result[pair.curlfile.mbps]}")" "$round_ratios" \
+                "$(median <<<"$round_ratios")"
+            printf -- '- Into /dev/null, no file written: b2kit cat / curl -o /dev/null: %s, where SHA-1 alone / curl -o /dev/null is %s, the most any client that checks B2'"'"'s SHA-1 can reach here (b2kit, b2 and rclone all check it); b2kit cat / SHA-1 alone: %s; b2kit cat / curl | openssl dgst -sha1 (a curl that checks the bytes): %s.\n' \
                 "$(ratio "${result[pair.cat.mbps]}" "${result[pair.curlnull.mbps]}")" \
-                "$(ratio "${result[pair.sha1.mbps]}" "${result[pair.curlnull.mbps]}")"
+                "$(ratio "${result[pair.sha1.mbps]}" "${result[pair.curlnull.mbps]}")" \
+                "$(ratio "${result[pair.cat.mbps]}" "${result[pair.sha1.mbps]}")" \
+                "$(ratio "${result[pair.cat.mbps]}" "${result[pair.curlsha.mbps]}")"
         fi
+        printf -- '- Not paired: b2kit'"'"'s median download in the rounds with the peers / best of %s curl -o /dev/null: %s; / best of %s curl -o FILE: %s.\n' \
+            "$curl_runs" "$(ratio "${result[b2kit.down.mbps]}" "${result[curl.best]}")" \
+            "$curl_runs" "$(ratio "${result[b2kit.down.mbps]}" "${result[curlfile.best]}")"
     )
 fi
 printf '\n%s\n\n%s\n\n' "$table" "$summary"
@@ -390,8 +410,9 @@ $(for tool in "${tools[@]}"; do printf '  - `%s`, then `%s`\n' "${up_cmd[$tool]}
     \`$curl_file_cmd URL/file/BUCKET/$curl_object\`, $curl_runs times, FILE beside the other copies and
     deleted after each run (a ceiling for downloads that write a file on this machine).
 - Paired runs (when b2kit is among the tools), $pair_runs rounds of: \`b2kit cat b2://BUCKET/$curl_object > /dev/null\`
-  (one GET, like curl), \`curl -o /dev/null\`, \`curl URL | openssl dgst -sha1\` (a curl that checks the SHA-1, as b2kit does), \`b2kit cp b2://BUCKET/$curl_object FILE\`, \`curl -o FILE\` (FILE in the
-  same folder, deleted after each run), \`openssl dgst -sha1 SOURCE\` (SHA-1 alone); wall clock around each process; medians compared.
+  (one GET, like curl), \`curl -o /dev/null\`, \`curl URL | openssl dgst -sha1\` (a curl that checks the SHA-1, as b2kit does), \`b2kit cp b2://BUCKET/$curl_object FILE\` and \`curl -o FILE\` back to back
+  (b2kit first in odd rounds, curl first in even ones; FILE in the same folder, deleted after each run), \`openssl dgst -sha1
+  SOURCE\` (SHA-1 alone); wall clock around each process; medians compared.
 
 $table
 

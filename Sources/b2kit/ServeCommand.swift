@@ -94,6 +94,7 @@ struct ServeCommand: AsyncParsableCommand {
                 return logger
             }()
         )
+        EmulatorServer.tuneAllocatorForLargeBodies()
         let server = try await EmulatorServer(configuration: configuration)
         let host = self.host
         let masterKeyLine =

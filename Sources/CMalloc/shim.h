@@ -1,0 +1,2 @@
+// glibc's allocator settings (mallopt), from the system's own header; Swift's Glibc module leaves malloc.h out.
+#include <malloc.h>
