@@ -9,7 +9,9 @@ import datetime
 import json
 import os
 import re
+import shutil
 import subprocess
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -58,9 +60,11 @@ class B2Kit:
         self.binary = str(emulator_binary())
 
     def run(self, *args: str, env: dict[str, str] | None = None, cwd: Path | None = None,
-            timeout: float = 300) -> subprocess.CompletedProcess:
+            timeout: float = 300, binary: str | None = None,
+            prefix: tuple[str, ...] = ()) -> subprocess.CompletedProcess:
+        """Run b2kit (or `binary`) with ARGS, after the command words of `prefix` (such as setpriv's)."""
         proc = subprocess.run(
-            [self.binary, *args],
+            [*prefix, binary or self.binary, *args],
             env=self.env if env is None else env,
             cwd=str(cwd or self.cwd),
             stdin=subprocess.DEVNULL,
@@ -625,6 +629,35 @@ def test_missing_local_file(kit, cli, bucket, tmp_path):
     err = kit.fail(1, "cp", str(missing), f"b2://{bucket}/x.bin")
     assert str(missing) in err or missing.name in err, err
     assert official_versions(cli, bucket) == []
+
+
+def test_unreadable_local_file(kit, cli, bucket):
+    """A file b2kit may not read, and one in a folder it may not enter: exit 1, one line that says which, nothing
+    uploaded. Root reads any file, so under root b2kit runs as nobody, from a copy of itself nobody may run."""
+    folder = Path(tempfile.mkdtemp(prefix="b2kit-unreadable-"))
+    folder.chmod(0o755)
+    closed = folder / "closed"
+    try:
+        secret = write(folder / "secret.bin", b"data")
+        secret.chmod(0)
+        closed.mkdir()
+        write(closed / "inside.bin", b"data")
+        closed.chmod(0)
+        binary, prefix = None, ()
+        if os.geteuid() == 0:
+            binary = str(folder / "b2kit")
+            shutil.copy(kit.binary, binary)
+            os.chmod(binary, 0o755)
+            prefix = ("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--")
+        run = dict(binary=binary, prefix=prefix, cwd=folder, env={**kit.env, "HOME": str(folder)})
+        err = kit.fail(1, "cp", str(secret), f"b2://{bucket}/secret.bin", **run)
+        assert err == f"b2kit: Cannot read {secret}: check its permissions (ls -l shows them)", err
+        err = kit.fail(1, "cp", str(closed / "inside.bin"), f"b2://{bucket}/inside.bin", **run)
+        assert str(closed / "inside.bin") in err and "a folder above it may not be entered" in err, err
+        assert official_versions(cli, bucket) == []
+    finally:
+        closed.chmod(0o700)
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def test_destination_is_a_directory(kit, cli, bucket, tmp_path):

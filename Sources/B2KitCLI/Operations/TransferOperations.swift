@@ -158,18 +158,7 @@ public enum TransferOperations {
     }
 
     static func localSize(_ file: String) throws -> Int64 {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: file, isDirectory: &isDirectory) else {
-            throw B2Error(.localFile, "No such file: \(file)")
-        }
-        guard !isDirectory.boolValue else {
-            throw B2Error(.usage, "\(file) is a directory: cp copies one file (use b2kit sync for trees)")
-        }
-        guard FileManager.default.isReadableFile(atPath: file) else {
-            throw B2Error(.localFile, "Cannot read \(file): check its permissions")
-        }
-        let attributes = try FileManager.default.attributesOfItem(atPath: file)
-        return (attributes[.size] as? NSNumber)?.int64Value ?? 0
+        try LocalFile(checking: file).size
     }
 
     static func report(_ context: CommandContext, action: String, name: String, version: B2FileVersion) {
