@@ -68,6 +68,45 @@ struct CommandTests {
         #expect(again.out.withLock { $0 }.isEmpty)
     }
 
+    @Test("rm deletes the latest version, every version, or a folder and nothing beside it")
+    func remove() async throws {
+        let directory = temporaryDirectory()
+        let inputs = ConfigurationInputs(
+            profile: "local", environment: ["B2KIT_LOCAL_DATA": directory + "/data"], currentDirectory: directory
+        )
+        let context = Captured().context(configuration: inputs)
+        try await BucketOperations.make(
+            context, path: try B2Path.parse("b2://rm-bucket", requireScheme: true), isPublic: false)
+        let source = directory + "/f.txt"
+        try Data("x".utf8).write(to: URL(fileURLWithPath: source))
+        for name in ["v.txt", "v.txt", "v.txt", "tree/a", "tree/sub/b", "tree.txt", "treehouse/c"] {
+            let path = try B2Path.parse("b2://rm-bucket/" + name, requireScheme: true)
+            try await TransferOperations.copy(context, from: .local(source), to: .remote(path))
+        }
+        /// Every version in the bucket, one line each, as `ls -r --versions` prints them.
+        func versions() async throws -> [String] {
+            let listing = Captured()
+            try await ListOperation.run(
+                listing.context(configuration: inputs), path: try B2Path.parse("b2://rm-bucket", requireScheme: true),
+                recursive: true, versions: true, long: false
+            )
+            return listing.out.withLock { $0 }.split(separator: "\n").map(String.init)
+        }
+        let path = { (name: String) in try B2Path.parse("b2://rm-bucket/" + name, requireScheme: true) }
+        try await TransferOperations.remove(context, path: path("v.txt"), versions: false, recursive: false)
+        #expect(try await versions().filter { $0 == "v.txt" }.count == 2)
+        try await TransferOperations.remove(context, path: path("v.txt"), versions: true, recursive: false)
+        #expect(try await versions().contains("v.txt") == false)
+        // A folder is a prefix ending at "/": tree covers tree/..., never tree.txt or treehouse/.
+        try await TransferOperations.remove(context, path: path("tree"), versions: true, recursive: true)
+        #expect(try await versions() == ["tree.txt", "treehouse/c"])
+        await #expect {
+            try await TransferOperations.remove(context, path: path("v.txt"), versions: true, recursive: false)
+        } throws: { error in
+            (error as? B2Error)?.code == .notFound && (error as? B2Error)?.message.contains("v.txt") == true
+        }
+    }
+
     @Test("Bad input fails with one actionable error, usage errors marked as such")
     func badInput() async throws {
         let directory = temporaryDirectory()

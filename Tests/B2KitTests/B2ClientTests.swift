@@ -1,3 +1,4 @@
+import AsyncHTTPClient
 import B2Emulator
 import Crypto
 import Foundation
@@ -127,6 +128,62 @@ struct B2ClientTests {
             let target = FileManager.default.temporaryDirectory.appendingPathComponent("b2kit-dl-\(UUID())").path
             try await client.download(bucketName: "small-bucket", name: "a/bytes.bin", to: target)
             #expect(try Data(contentsOf: URL(fileURLWithPath: target)) == Data(data))
+        }
+    }
+
+    @Test("Hide, delete one version, server-side copy, and the friendly URL, which downloads with the account's token")
+    func hideDeleteCopyURL() async throws {
+        try await LiveEmulator.run { port in
+            let client = LiveEmulator.client(port: port)
+            let bucket = try await client.createBucket(named: "versions-bucket")
+            let other = try await client.createBucket(named: "copies-bucket")
+            let first = try await client.upload(.bytes(ByteBuffer(string: "one")), to: bucket, as: "dir/a é.txt")
+            let second = try await client.upload(.bytes(ByteBuffer(string: "two")), to: bucket, as: "dir/a é.txt")
+            /// Each version of the bucket, newest first per name: "action name".
+            @Sendable func versions(_ bucket: B2Bucket) async throws -> [String] {
+                var seen: [String] = []
+                for try await version in try await client.listFiles(in: bucket, versions: true) {
+                    seen.append("\(version.action) \(version.fileName)")
+                }
+                return seen
+            }
+
+            // A server-side copy carries the bytes and SHA-1 into another bucket.
+            let copy = try await client.copyFile(second, to: "copied/b.txt", in: other)
+            #expect(copy.contentSha1 == second.contentSha1)
+            var copied = ""
+            try await client.download(bucketName: "copies-bucket", name: "copied/b.txt") {
+                copied += String(buffer: $0)
+            }
+            #expect(copied == "two")
+
+            // The friendly URL is downloadUrl/file/BUCKET/NAME, the name percent-encoded, and serves the file.
+            let url = try await client.downloadURL(bucketName: "versions-bucket", fileName: "dir/a é.txt")
+            let account = try await client.account()
+            #expect(url == "\(account.downloadURL)/file/versions-bucket/dir/a%20%C3%A9.txt")
+            var request = HTTPClientRequest(url: url)
+            request.headers.add(name: "Authorization", value: account.authorizationToken)
+            let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
+            #expect(response.status == .ok)
+            #expect(String(buffer: try await response.body.collect(upTo: 1024)) == "two")
+
+            // Hiding makes the name answer 404; both uploads stay as versions under the hide marker.
+            try await client.hideFile(in: bucket, named: "dir/a é.txt")
+            #expect(try await client.fileVersion(in: bucket, named: "dir/a é.txt") == nil)
+            await #expect {
+                try await client.download(bucketName: "versions-bucket", name: "dir/a é.txt") { _ in }
+            } throws: { error in
+                (error as? B2Error)?.code == .notFound
+            }
+            #expect(try await versions(bucket) == ["hide dir/a é.txt", "upload dir/a é.txt", "upload dir/a é.txt"])
+
+            // Deleting one version leaves the others; the first upload is still readable by its id.
+            try await client.deleteFileVersion(second, in: bucket)
+            #expect(try await versions(bucket) == ["hide dir/a é.txt", "upload dir/a é.txt"])
+            #expect(try await client.fileInfo(id: try #require(first.fileId)).contentSha1 == first.contentSha1)
+            await #expect { try await client.fileInfo(id: try #require(second.fileId)) } throws: { error in
+                (error as? B2Error)?.code == .notFound
+            }
         }
     }
 
