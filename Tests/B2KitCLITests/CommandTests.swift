@@ -27,6 +27,13 @@ final class Captured: Sendable {
     }
 }
 
+/// The inputs that select the built-in `local` profile, its emulator's data in `directory`/data.
+func localProfileInputs(in directory: String) -> ConfigurationInputs {
+    ConfigurationInputs(
+        profile: "local", environment: ["B2KIT_LOCAL_DATA": directory + "/data"], currentDirectory: directory
+    )
+}
+
 func temporaryDirectory() -> String {
     let path = FileManager.default.temporaryDirectory.appendingPathComponent("b2kit-cli-\(UUID())").path
     try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
@@ -38,9 +45,7 @@ struct CommandTests {
     @Test("The local profile runs every command against the embedded emulator")
     func localProfile() async throws {
         let directory = temporaryDirectory()
-        let inputs = ConfigurationInputs(
-            profile: "local", environment: ["B2KIT_LOCAL_DATA": directory + "/data"], currentDirectory: directory
-        )
+        let inputs = localProfileInputs(in: directory)
         let captured = Captured()
         let context = captured.context(configuration: inputs)
         let bucket = try B2Path.parse("b2://local-cli-bucket", requireScheme: true)
@@ -71,9 +76,7 @@ struct CommandTests {
     @Test("rm deletes the latest version, every version, or a folder and nothing beside it")
     func remove() async throws {
         let directory = temporaryDirectory()
-        let inputs = ConfigurationInputs(
-            profile: "local", environment: ["B2KIT_LOCAL_DATA": directory + "/data"], currentDirectory: directory
-        )
+        let inputs = localProfileInputs(in: directory)
         let context = Captured().context(configuration: inputs)
         try await BucketOperations.make(
             context, path: try B2Path.parse("b2://rm-bucket", requireScheme: true), isPublic: false)
@@ -110,9 +113,7 @@ struct CommandTests {
     @Test("Bad input fails with one actionable error, usage errors marked as such")
     func badInput() async throws {
         let directory = temporaryDirectory()
-        let local = ConfigurationInputs(
-            profile: "local", environment: ["B2KIT_LOCAL_DATA": directory + "/data"], currentDirectory: directory
-        )
+        let local = localProfileInputs(in: directory)
         let context = Captured().context(configuration: local)
         let missing = try B2Path.parse("b2://no-such-bucket/x", requireScheme: true)
         await #expect { try await TransferOperations.cat(context, path: missing) } throws: { error in

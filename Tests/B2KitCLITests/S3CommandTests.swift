@@ -129,8 +129,7 @@ struct S3LocalProfileTests {
     func localProfile() async throws {
         let directory = temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let inputs = ConfigurationInputs(
-            profile: "local", environment: ["B2KIT_LOCAL_DATA": directory + "/data"], currentDirectory: directory)
+        let inputs = localProfileInputs(in: directory)
         let captured = Captured()
         let context = captured.context(configuration: inputs)
         let bucket = try B2Path.parse("s3://local-s3-bucket", requireScheme: true)
