@@ -7,9 +7,9 @@ extension EmulatorServer {
     ///
     /// A large download is read into 1 MiB buffers, each freed once its bytes are sent. With glibc's defaults the
     /// heap gives the freed memory back to the kernel and takes fresh pages for the next buffer, which the kernel
-    /// maps, faults in and zeroes one page at a time: about a sixth of the emulator's CPU per downloaded GiB
-    /// (0.82 s against 0.68 s with this tuning, `b2kit cp` of 1 GiB; see Benchmarks/BENCHMARKS.md). Buffers below
-    /// 8 MiB now come from the heap, and up to 256 MiB of free heap stays mapped.
+    /// maps, faults in and zeroes one page at a time: about a tenth of the emulator's samples while it served
+    /// `b2kit cp` of 1 GiB (`clear_page_erms` and page faults; gone with this tuning, see Benchmarks/BENCHMARKS.md).
+    /// Buffers below 8 MiB now come from the heap, and up to 256 MiB of free heap stays mapped.
     ///
     /// It applies to the whole process, so the command that runs the server calls it once at its start; a library
     /// that embeds the emulator leaves its host's allocator alone.
