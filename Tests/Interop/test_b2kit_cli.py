@@ -656,7 +656,8 @@ def test_unreadable_local_file(kit, cli, bucket):
         assert str(closed / "inside.bin") in err and "a folder above it may not be entered" in err, err
         assert official_versions(cli, bucket) == []
     finally:
-        closed.chmod(0o700)
+        if closed.exists():
+            closed.chmod(0o700)
         shutil.rmtree(folder, ignore_errors=True)
 
 
