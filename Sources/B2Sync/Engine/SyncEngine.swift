@@ -54,7 +54,7 @@ public struct SyncEngine: Sendable {
     ) async throws -> SyncSummary {
         let sides = try await SyncSides(
             client: client, s3: s3, source: source, destination: destination, dryRun: options.dryRun,
-            s3PieceSize: options.s3PieceSize
+            s3PieceSize: options.s3PieceSize, confinement: options.confinement
         )
         let temporaries = Mutex<[String]>([])
         let statistics = FilterStatistics()
@@ -121,7 +121,8 @@ public struct SyncEngine: Sendable {
         summary.unmatchedIncludes = statistics.unmatchedIncludes(of: options.filter).map(\.pattern)
         if let runId { try await state?.finishRun(runId, summary) }
         if !options.dryRun, case .folder(let root) = destination {
-            for name in temporaries.withLock({ $0 }) where unlink(root + "/" + name) == 0 {
+            for name in temporaries.withLock({ $0 })
+            where (try? sides.localPath(of: name, in: root)).map({ unlink($0) == 0 }) ?? false {
                 summary.temporariesRemoved += 1
             }
         }
@@ -200,8 +201,8 @@ public struct SyncEngine: Sendable {
         case .sizeAndTime:
             return sameTime(source, destination, sides: sides)
         case .checksum:
-            guard let left = try await sha1(of: source, on: sides.source),
-                let right = try await sha1(of: destination, on: sides.destination)
+            guard let left = try await sha1(of: source, on: sides.source, sides: sides),
+                let right = try await sha1(of: destination, on: sides.destination, sides: sides)
             else { return sameTime(source, destination, sides: sides) }
             return left == right
         }
@@ -218,9 +219,9 @@ public struct SyncEngine: Sendable {
 
     /// The SHA-1 of an object: B2's for a bucket (nil when B2 does not know it); for a local file, the one cached
     /// in the state database for the same path, size, time and inode, else computed once and cached.
-    private func sha1(of object: SyncObject, on side: SyncEndpoint) async throws -> String? {
+    private func sha1(of object: SyncObject, on side: SyncEndpoint, sides: SyncSides) async throws -> String? {
         guard case .folder(let root) = side else { return object.sha1 }
-        let path = root + "/" + object.name
+        let path = try sides.localPath(of: object.name, in: root)
         let inode = object.inode ?? 0
         if let cached = try await state?.cachedSHA1(
             path: path, size: object.size, modifiedMillis: object.modifiedMillis, inode: inode)

@@ -18,22 +18,27 @@ public struct SyncOptions: Sendable {
     public var dryRun: Bool
     /// Objects transferred at once.
     public var transfers: Int
+    /// The folders a local side's files must resolve into, checked before each file is opened (nil: no check
+    /// beyond `LocalName`'s).
+    public var confinement: LocalConfinement?
     /// Bytes per part of an `s3://` multipart upload and per ranged GET of an `s3://` download (S3's minimum part
     /// is 5 MiB); internal so tests can move large objects in parts without moving hundreds of MiB.
     var s3PieceSize: Int64 = 32 << 20
 
-    /// Creates options; by default all names, size and time, no deletion, 16 transfers at once.
+    /// Creates options; by default all names, size and time, no deletion, 16 transfers at once, no confinement.
     public init(
         filter: SyncFilter = SyncFilter(),
         comparison: Comparison = .sizeAndTime,
         delete: Bool = false,
         dryRun: Bool = false,
-        transfers: Int = 16
+        transfers: Int = 16,
+        confinement: LocalConfinement? = nil
     ) {
         self.filter = filter
         self.comparison = comparison
         self.delete = delete
         self.dryRun = dryRun
         self.transfers = max(1, transfers)
+        self.confinement = confinement
     }
 }

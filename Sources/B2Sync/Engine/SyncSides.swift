@@ -11,11 +11,13 @@ struct SyncSides: Sendable {
     let destination: SyncEndpoint
     /// Bytes per multipart part and per ranged GET on an `s3://` side.
     let s3PieceSize: Int64
+    /// Where local files must resolve to before they are opened.
+    let confinement: LocalConfinement?
     private let buckets: [SyncEndpoint: B2Bucket]
 
     init(
         client: B2Client?, s3: S3Client?, source: SyncEndpoint, destination: SyncEndpoint, dryRun: Bool,
-        s3PieceSize: Int64 = 32 << 20
+        s3PieceSize: Int64 = 32 << 20, confinement: LocalConfinement? = nil
     ) async throws {
         if case .folder = source, case .folder = destination {
             throw B2Error(
@@ -47,6 +49,7 @@ struct SyncSides: Sendable {
                 }
                 buckets[side] = try await client.bucket(named: path.bucket)
             case .folder(let path) where side == destination && !dryRun:
+                try confinement?.check(path)
                 do {
                     try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
                 } catch {
@@ -55,8 +58,8 @@ struct SyncSides: Sendable {
                         cause: DescribedError(error)
                     )
                 }
-            case .folder:
-                break
+            case .folder(let path):
+                try confinement?.check(path)
             }
         }
         self.client = client
@@ -65,6 +68,15 @@ struct SyncSides: Sendable {
         self.destination = destination
         self.buckets = buckets
         self.s3PieceSize = s3PieceSize
+        self.confinement = confinement
+    }
+
+    /// The path of `name` under the local folder `root`, refused when a link on its way leads out of the
+    /// confinement: called right before the file is opened, created or deleted.
+    func localPath(of name: String, in root: String) throws -> String {
+        let path = root + "/" + name
+        try confinement?.check(path)
+        return path
     }
 
     /// The objects of one side, in B2's order.
@@ -95,7 +107,7 @@ struct SyncSides: Sendable {
         let destinationName = destination.folderPrefix + object.name
         switch (source, destination) {
         case (.bucket(let path), .folder(let root)) where path.scheme == .s3:
-            let target = root + "/" + object.name
+            let target = try localPath(of: object.name, in: root)
             try Self.makeParentFolders(of: target, under: root)
             try await S3FileDownload(
                 client: s3!, bucket: path.bucket, key: sourceName, size: object.size,
@@ -103,7 +115,7 @@ struct SyncSides: Sendable {
             ).run(to: target, progress: meter.update)
             return nil
         case (.bucket(let path), .folder(let root)):
-            let target = root + "/" + object.name
+            let target = try localPath(of: object.name, in: root)
             try Self.makeParentFolders(of: target, under: root)
             try await client!.download(
                 bucketName: path.bucket, name: sourceName, to: target, expectedSize: object.size,
@@ -114,13 +126,14 @@ struct SyncSides: Sendable {
             // No x-amz-meta-src_last_modified_millis: a header name with `_` is dropped or rewritten by common
             // proxies and WSGI servers (moto), which breaks the signature; S3 sides compare by upload time instead.
             try await s3!.uploadFile(
-                root + "/" + object.name, bucket: path.bucket, key: destinationName, partSize: s3PieceSize,
+                try localPath(of: object.name, in: root), bucket: path.bucket, key: destinationName,
+                partSize: s3PieceSize,
                 progress: meter.update
             )
             return nil
         case (.folder(let root), .bucket):
             return try await client!.upload(
-                .file(root + "/" + object.name), to: buckets[destination]!, as: destinationName,
+                .file(try localPath(of: object.name, in: root)), to: buckets[destination]!, as: destinationName,
                 progress: meter.update
             )
         case (.bucket(let from), .bucket(let to)) where to.scheme == .s3:
@@ -142,7 +155,7 @@ struct SyncSides: Sendable {
     func delete(_ object: SyncObject) async throws {
         switch destination {
         case .folder(let root):
-            let path = root + "/" + object.name
+            let path = try localPath(of: object.name, in: root)
             guard unlink(path) == 0 || errno == ENOENT else {
                 throw B2Error(.localFile, "Cannot delete \(path) (errno \(errno)): check the folder's permissions")
             }
