@@ -1,5 +1,8 @@
+import B2Kit
 import Foundation
 import Hummingbird
+import HummingbirdCore
+import HummingbirdTLS
 import Logging
 
 /// Builds the service's HTTP application: used by `b2kit service` and by the tests alike.
@@ -17,42 +20,63 @@ public enum ServiceApplication {
     ///   - configuration: the store, keys and clock.
     ///   - host: address to listen on.
     ///   - port: port, 0 for any free one.
+    ///   - tls: serves HTTPS with this certificate when given; plain HTTP otherwise.
     ///   - onServerRunning: called with the bound port.
+    /// - Throws: `B2Error` when the TLS configuration cannot be used.
     public static func build(
         configuration: ServiceConfiguration,
         host: String = "127.0.0.1",
         port: Int = 0,
+        tls: ServiceTLS? = nil,
         onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
-    ) -> some ApplicationProtocol {
+    ) throws -> some ApplicationProtocol {
         let worker = RunWorker(configuration: configuration)
-        let router = Router(context: BasicRequestContext.self)
+        let server: HTTPServerBuilder
+        do {
+            server = try tls.map { try .tls(.http1(), tlsConfiguration: $0.configuration) } ?? .http1()
+        } catch {
+            throw B2Error(
+                .usage, "The TLS certificate and key cannot serve HTTPS: check that the key matches the certificate",
+                cause: DescribedError(error))
+        }
+        return Application(
+            router: router(configuration: configuration, worker: worker),
+            server: server,
+            configuration: .init(address: .hostname(host, port: port), serverName: "b2kit-service"),
+            services: [worker],
+            onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? port) },
+            logger: configuration.logger
+        )
+    }
+
+    /// The routes: `/healthz` and `/openapi.yaml` public, everything else behind a bearer token and the role each
+    /// route needs (the OpenAPI document names it in each operation's `security`).
+    static func router(configuration: ServiceConfiguration, worker: RunWorker) -> Router<ServiceRequestContext> {
+        let router = Router(context: ServiceRequestContext.self)
         router.add(middleware: ProblemMiddleware(logger: configuration.logger))
         router.get("healthz") { _, _ in
             Response(
                 status: .ok, headers: [.contentType: "application/json"],
                 body: .init(byteBuffer: ByteBuffer(string: #"{"status":"ok"}"#)))
         }
-        let authorized = router.group().add(middleware: BearerTokenMiddleware(store: configuration.store))
-        authorized.get("openapi.yaml") { _, _ in
+        router.get("openapi.yaml") { _, _ in
             Response(
                 status: .ok, headers: [.contentType: "application/yaml"],
                 body: .init(byteBuffer: ByteBuffer(bytes: try openAPIDocument())))
         }
-        authorized.get("metrics") { _, _ in
+        let authenticated = router.group().add(
+            middleware: BearerTokenMiddleware(
+                store: configuration.store, throttle: BadTokenThrottle(), now: configuration.now))
+        RoleGroups(authenticated).viewer.get("metrics") { _, _ in
             Response(
                 status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
                 body: .init(
                     byteBuffer: ByteBuffer(string: try await configuration.store.runStatistics().prometheusText)))
         }
-        let v1 = authorized.group("v1")
-        ConnectionRoutes<BasicRequestContext>(configuration: configuration).add(to: v1)
-        SyncRoutes<BasicRequestContext>(configuration: configuration, worker: worker).add(to: v1)
-        return Application(
-            router: router,
-            configuration: .init(address: .hostname(host, port: port), serverName: "b2kit-service"),
-            services: [worker],
-            onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? port) },
-            logger: configuration.logger
-        )
+        let v1 = RoleGroups(authenticated.group("v1"))
+        ConnectionRoutes(configuration: configuration).add(to: v1)
+        SyncRoutes(configuration: configuration, worker: worker).add(to: v1)
+        TokenRoutes(configuration: configuration).add(to: v1)
+        return router
     }
 }

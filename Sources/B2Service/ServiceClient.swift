@@ -17,7 +17,8 @@ public struct ServiceClient: Sendable {
 
     /// Sends a request and returns the decoded JSON object of a 2xx answer.
     /// - Throws: `B2Error` with the problem's detail for a 4xx/5xx answer (`.usage` for 400/422, `.notFound`
-    ///   for 404, `.badCredentials` for 401), `.transport` when the service cannot be reached.
+    ///   for 404, `.badCredentials` for 401, `.restricted` for 403, whose detail names the role the call needs),
+    ///   `.transport` when the service cannot be reached.
     public func send(_ method: String, _ path: String, json: [String: Any]? = nil) async throws -> [String: Any] {
         var request = HTTPClientRequest(url: baseURL + path)
         request.method = .init(rawValue: method)
@@ -44,8 +45,10 @@ public struct ServiceClient: Sendable {
                 switch response.status.code {
                 case 400, 422: .usage
                 case 401: .badCredentials
+                case 403: .restricted
                 case 404: .notFound
                 case 409: .conflict
+                case 429: .rateLimited
                 default: .server
                 }
             throw B2Error(code, "The service refused \(method) \(path): \(detail)")

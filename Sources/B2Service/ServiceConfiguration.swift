@@ -10,6 +10,8 @@ public struct ServiceConfiguration: Sendable {
     public var secrets: SecretBox
     /// Folder of the per-sync state databases (catalog, SHA-1 cache).
     public var stateDirectory: String
+    /// The folders syncs may read and write; every local path is resolved inside them.
+    public var roots: ServiceRoots
     /// Where connections authorize (`b2_authorize_account`); B2's production API by default.
     public var b2APIURL: String
     /// Runs executed at once.
@@ -26,6 +28,7 @@ public struct ServiceConfiguration: Sendable {
         store: any ServiceStore,
         masterKey: SymmetricKey,
         stateDirectory: String,
+        roots: ServiceRoots,
         b2APIURL: String = "https://api.backblazeb2.com",
         workers: Int = 4,
         schedulerTick: Duration = .seconds(1),
@@ -35,6 +38,7 @@ public struct ServiceConfiguration: Sendable {
         self.store = store
         self.secrets = SecretBox(key: masterKey)
         self.stateDirectory = stateDirectory
+        self.roots = roots
         self.b2APIURL = b2APIURL
         self.workers = max(1, workers)
         self.schedulerTick = schedulerTick

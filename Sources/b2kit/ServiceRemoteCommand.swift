@@ -10,7 +10,7 @@ struct ServiceRemoteCommand: AsyncParsableCommand {
         abstract: "Create connections and syncs, trigger and watch runs on a running 'b2kit service'.",
         discussion: """
             The service's URL and token come from --url/--token or B2KIT_SERVICE_URL/B2KIT_SERVICE_TOKEN.
-            Answers are printed as JSON.
+            Answers are printed as JSON. Creating a sync needs an operator token, a connection an admin token.
             """,
         subcommands: [Connect.self, CreateSync.self, Trigger.self, Runs.self]
     )
@@ -68,13 +68,17 @@ struct ServiceRemoteCommand: AsyncParsableCommand {
         @OptionGroup var target: Target
         @Option(name: .long, help: "The connection's id.")
         var connection: String
-        @Option(name: .long, help: "b2://BUCKET/PREFIX (or a folder when --destination is a bucket).")
+        @Option(
+            name: .long,
+            help: "b2://BUCKET/PREFIX (or a folder inside a service root when --destination is a bucket).")
         var source: String
-        @Option(name: .long, help: "A local folder, or b2://BUCKET/PREFIX.")
+        @Option(
+            name: .long,
+            help: "A folder inside a service root (raw/2024, ROOT:raw/2024, or an absolute path in one), or b2://...")
         var destination: String
         @Option(name: .long, help: "one_time, scheduled or continuous.")
         var mode: String = "one_time"
-        @Option(name: .long, help: "Seconds between runs (scheduled, continuous).")
+        @Option(name: .long, help: "Seconds between runs, 30 to 86400 (scheduled, continuous).")
         var interval: Int?
         @Option(name: .long, help: "Include glob (repeatable).")
         var include: [String] = []

@@ -17,31 +17,44 @@ struct ServiceTokenCommand: AsyncParsableCommand {
         @OptionGroup var database: ServiceDatabaseOptions
         @Option(name: .long, help: "What the token is for.")
         var name: String = "default"
+        @Option(
+            name: .long,
+            help: "viewer (reads), operator (also runs and changes syncs) or admin (also connections and tokens).")
+        var role: String = Role.default.rawValue
 
         func validate() throws {
             guard !name.isEmpty, name.count <= 200 else { throw ValidationError("--name must be 1 to 200 characters") }
+            guard Role(rawValue: role) != nil else {
+                throw ValidationError("--role must be viewer, operator or admin, not '\(role)'")
+            }
         }
 
         func run() async throws {
             let store = try await ServiceDatabase.open(database.db)
-            let (token, record) = TokenIssuer.create(name: name, now: Date())
+            let (token, record) = TokenIssuer.create(name: name, role: Role(rawValue: role) ?? .default, now: Date())
             try await store.insertToken(record)
             print(token)
-            FileHandle.standardError.write(Data("b2kit service: created token \(record.id) (\(name))\n".utf8))
+            FileHandle.standardError.write(
+                Data("b2kit service: created \(role) token \(record.id) (\(name))\n".utf8))
         }
     }
 
     /// `token list`: ids, names and dates, never the tokens.
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List tokens (ids and names; never the tokens).")
+        static let configuration = CommandConfiguration(
+            abstract: "List tokens: id, name, role, created, last used, state (never the tokens).")
         @OptionGroup var database: ServiceDatabaseOptions
 
         func run() async throws {
             let store = try await ServiceDatabase.open(database.db)
             let formatter = ISO8601DateFormatter()
+            print("id\tname\trole\tcreated\tlast_used\tstate")
             for token in try await store.tokens() {
                 let state = token.revokedAt.map { "revoked " + formatter.string(from: $0) } ?? "valid"
-                print("\(token.id)\t\(token.name)\t\(formatter.string(from: token.createdAt))\t\(state)")
+                let used = token.lastUsedAt.map(formatter.string(from:)) ?? "never"
+                print(
+                    "\(token.id)\t\(token.name)\t\(token.role)\t\(formatter.string(from: token.createdAt))\t\(used)"
+                        + "\t\(state)")
             }
         }
     }

@@ -1,18 +1,22 @@
 import Crypto
 import Foundation
+import GRDB
 import Testing
 
 @testable import B2Service
 
 @Suite("Service: health, tokens and problems")
 struct AuthTests {
-    @Test("/healthz answers without a token; every other route needs a valid, unrevoked token (401 problem+json)")
+    @Test("/healthz and /openapi.yaml answer without a token; every other route needs a valid, unrevoked token")
     func tokens() async throws {
         try await ServiceWorld.run { world in
             let health = try await world.call(.get, "/healthz", token: .some(nil))
             #expect(health.status == 200)
             #expect(health.json["status"] as? String == "ok")
-            for uri in ["/v1/connections", "/v1/syncs", "/openapi.yaml", "/v1/syncs/sync_x/runs"] {
+            let document = try await world.call(.get, "/openapi.yaml", token: .some(nil))
+            #expect(document.status == 200)
+            #expect(document.body.hasPrefix("openapi: 3.1"))
+            for uri in ["/v1/connections", "/v1/syncs", "/metrics", "/v1/tokens", "/v1/syncs/sync_x/runs"] {
                 let missing = try await world.call(.get, uri, token: .some(nil))
                 #expect(missing.status == 401)
                 #expect(missing.type == "application/problem+json")
@@ -28,13 +32,35 @@ struct AuthTests {
                 #expect(mode as? Int == 0o600)
             }
             let listed = try await world.store.tokens()
-            #expect(listed.count == 1)
-            #expect(listed[0].hash == TokenIssuer.hash(world.token))
-            #expect(listed[0].hash != world.token)
-            #expect(try await world.store.revokeToken(id: listed[0].id, at: Date()))
+            #expect(listed.count == 3)
+            let admin = try #require(listed.first { $0.role == "admin" })
+            #expect(admin.hash == TokenIssuer.hash(world.token))
+            #expect(admin.hash != world.token)
+            #expect(try await world.store.revokeToken(id: admin.id, at: Date()))
             #expect(try await world.call(.get, "/v1/connections").status == 401)
-            #expect(try await world.store.revokeToken(id: listed[0].id, at: Date()) == false)
+            #expect(try await world.store.revokeToken(id: admin.id, at: Date()) == false)
         }
+    }
+
+    @Test("A database from before roles keeps its tokens, as operators, and gains the who-changed columns")
+    func rolesMigration() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("b2service-old-\(UUID())").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let path = folder + "/service.db"
+        do {
+            let queue = try DatabaseQueue(path: path)
+            try SQLiteServiceStore.migrator.migrate(queue, upTo: "v1")
+            try await queue.write { db in
+                try db.execute(
+                    sql: "INSERT INTO tokens (id, name, hash, createdAt) VALUES ('tok_old', 'old', 'abc', ?)",
+                    arguments: [Date()])
+            }
+        }
+        let store = try SQLiteServiceStore(path: path)
+        let token = try #require(try await store.validToken(hash: "abc"))
+        #expect(token.role == "operator")
+        #expect(token.lastUsedAt == nil)
     }
 
     @Test("Unknown routes and methods are problem+json that point at /openapi.yaml")

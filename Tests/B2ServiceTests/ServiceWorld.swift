@@ -46,7 +46,15 @@ final class Bodies: Sendable {
     let texts = Mutex<[String]>([])
 }
 
-/// An emulator on port 0, the service in-process against it, a token, and a record of every response body.
+/// A clock the tests move forward: the wall clock plus an offset.
+final class TestClock: Sendable {
+    let offset = Mutex<TimeInterval>(0)
+    func now() -> Date { Date() + offset.withLock { $0 } }
+    func advance(by seconds: TimeInterval) { offset.withLock { $0 += seconds } }
+}
+
+/// An emulator on port 0, the service in-process against it, a token of each role (`token` is the admin's), and a
+/// record of every response body.
 struct ServiceWorld: Sendable {
     let client: any TestClientProtocol
     let b2: B2Client
@@ -54,7 +62,12 @@ struct ServiceWorld: Sendable {
     /// The test's own PostgreSQL database when the suite runs on PostgreSQL; nil on SQLite.
     let postgresURL: String?
     let token: String
+    /// A token of each role.
+    let tokens: [Role: String]
+    let clock: TestClock
     let folder: String
+    /// The service's one root (`--root`), named `roots`: every sync's local folder lies inside it.
+    var root: String { folder + "/roots" }
     let logs: LogCapture
     let bodies: Bodies
     let configuration: ServiceConfiguration
@@ -62,7 +75,9 @@ struct ServiceWorld: Sendable {
     static func run(_ body: @Sendable (ServiceWorld) async throws -> Void) async throws {
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("b2service-\(UUID())").path
         defer { try? FileManager.default.removeItem(atPath: scratch) }
-        try FileManager.default.createDirectory(atPath: scratch + "/db", withIntermediateDirectories: true)
+        for folder in ["/db", "/roots"] {
+            try FileManager.default.createDirectory(atPath: scratch + folder, withIntermediateDirectories: true)
+        }
         let emulator = EmulatorConfiguration(
             dataDirectory: scratch + "/emulator", port: 0, masterKeyId: "servicekey", masterKey: "servicesecret")
         let server = try await EmulatorServer(configuration: emulator)
@@ -72,16 +87,25 @@ struct ServiceWorld: Sendable {
                 keyId: "servicekey", applicationKey: "servicesecret", apiBaseURL: url,
                 retryPolicy: RetryPolicy(maximumAttempts: 4, jitter: { 0 }, sleep: { _ in }))
             let (store, postgresURL) = try await testStore(scratch: scratch)
-            let (token, record) = TokenIssuer.create(name: "test", now: Date())
-            try await store.insertToken(record)
+            var made: [Role: String] = [:]
+            for role in Role.allCases {
+                let (token, record) = TokenIssuer.create(name: "test-\(role)", role: role, now: Date())
+                try await store.insertToken(record)
+                made[role] = token
+            }
+            let tokens = made
+            let clock = TestClock()
             let logs = LogCapture()
             let configuration = ServiceConfiguration(
                 store: store, masterKey: SymmetricKey(size: .bits256), stateDirectory: scratch + "/db/state",
-                b2APIURL: url, schedulerTick: .milliseconds(100), logger: logs.logger)
+                roots: try ServiceRoots([scratch + "/roots"], defaultRoot: scratch + "/db/syncs"), b2APIURL: url,
+                schedulerTick: .milliseconds(100), now: { clock.now() },
+                logger: logs.logger)
             try await ServiceApplication.build(configuration: configuration).test(.router) { client in
                 try await body(
                     ServiceWorld(
-                        client: client, b2: b2, store: store, postgresURL: postgresURL, token: token, folder: scratch,
+                        client: client, b2: b2, store: store, postgresURL: postgresURL, token: tokens[.admin]!,
+                        tokens: tokens, clock: clock, folder: scratch,
                         logs: logs,
                         bodies: Bodies(), configuration: configuration))
             }

@@ -24,7 +24,7 @@ struct SyncTests {
                 try await world.b2.upload(.bytes(ByteBuffer(string: "content of \(name)")), to: bucket, as: name)
             }
             let (connection, secret) = try await world.connection()
-            let target = world.folder + "/out"
+            let target = world.root + "/out"
             let created = try await world.call(
                 .post, "/v1/syncs",
                 json: Self.syncJSON(
@@ -109,7 +109,7 @@ struct SyncTests {
             let created = try await world.call(
                 .post, "/v1/syncs",
                 json:
-                    #"{"name":"nightly","connection_id":"\#(connection)","source_path":"b2://svc-none/logs","destination":"/tmp/svc-nightly","sync_mode":"scheduled","polling_interval_seconds":3600,"include_patterns":["*.log"],"modified_since":"2024-05-01","delete":true}"#
+                    #"{"name":"nightly","connection_id":"\#(connection)","source_path":"b2://svc-none/logs","destination":"nightly","sync_mode":"scheduled","polling_interval_seconds":3600,"include_patterns":["*.log"],"modified_since":"2024-05-01","delete":true}"#
             )
             #expect(created.status == 201, "\(created.body)")
             let id = try #require(created.json["id"] as? String)
@@ -142,65 +142,65 @@ struct SyncTests {
     static let badSyncs: [(String, String, String)] = [
         (
             "unknown field", "colour",
-            #""source_path":"b2://svc-bucket/x","destination":"/tmp/a","sync_mode":"one_time","colour":"red""#
+            #""source_path":"b2://svc-bucket/x","destination":"a","sync_mode":"one_time","colour":"red""#
         ),
         (
             "interval of the wrong type", "polling_interval_seconds",
-            #""source_path":"b2://svc-bucket/x","destination":"/tmp/a","sync_mode":"scheduled","polling_interval_seconds":"60""#
+            #""source_path":"b2://svc-bucket/x","destination":"a","sync_mode":"scheduled","polling_interval_seconds":"60""#
         ),
         (
             "negative interval", "polling_interval_seconds",
-            #""source_path":"b2://svc-bucket/x","destination":"/tmp/a","sync_mode":"scheduled","polling_interval_seconds":-5"#
+            #""source_path":"b2://svc-bucket/x","destination":"a","sync_mode":"scheduled","polling_interval_seconds":-5"#
         ),
         (
             "zero interval for a schedule", "polling_interval_seconds",
-            #""source_path":"b2://svc-bucket/x","destination":"/tmp/a","sync_mode":"continuous","polling_interval_seconds":0"#
+            #""source_path":"b2://svc-bucket/x","destination":"a","sync_mode":"continuous","polling_interval_seconds":0"#
         ),
         (
             "unknown mode", "sync_mode",
-            #""source_path":"b2://svc-bucket/x","destination":"/tmp/a","sync_mode":"hourly""#
+            #""source_path":"b2://svc-bucket/x","destination":"a","sync_mode":"hourly""#
         ),
-        ("missing mode", "sync_mode", #""source_path":"b2://svc-bucket/x","destination":"/tmp/a""#),
+        ("missing mode", "sync_mode", #""source_path":"b2://svc-bucket/x","destination":"a""#),
         (
             "unknown scheme", "source_path",
-            #""source_path":"gs://svc-bucket/x","destination":"/tmp/a","sync_mode":"one_time""#
+            #""source_path":"gs://svc-bucket/x","destination":"a","sync_mode":"one_time""#
         ),
         (
             "scheme typo", "source_path",
-            #""source_path":"b2:/svc-bucket/x","destination":"/tmp/a","sync_mode":"one_time""#
+            #""source_path":"b2:/svc-bucket/x","destination":"a","sync_mode":"one_time""#
         ),
-        ("bucket name too short", "source_path", #""source_path":"ab","destination":"/tmp/a","sync_mode":"one_time""#),
+        ("bucket name too short", "source_path", #""source_path":"ab","destination":"a","sync_mode":"one_time""#),
         (
             "local source into a folder", "source_path",
-            #""source_path":"/srv/x","destination":"/tmp/a","sync_mode":"one_time""#
+            #""source_path":"/srv/x","destination":"a","sync_mode":"one_time""#
         ),
         (
-            "relative destination", "destination",
-            #""source_path":"b2://svc-bucket/x","destination":"out","sync_mode":"one_time""#
+            "destination outside the roots", "destination",
+            #""source_path":"b2://svc-bucket/x","destination":"/tmp/out","sync_mode":"one_time""#
         ),
         (
-            "relative source into a bucket", "source_path",
-            #""source_path":"data","destination":"b2://svc-bucket/x","sync_mode":"one_time""#
+            "source outside the roots into a bucket", "source_path",
+            #""source_path":"/etc","destination":"b2://svc-bucket/x","sync_mode":"one_time""#
         ),
         (
             "unclosed bracket glob", "include_patterns[0]",
-            #""source_path":"b2://svc-bucket/x","destination":"/tmp/a","sync_mode":"one_time","include_patterns":["[abc"]"#
+            #""source_path":"b2://svc-bucket/x","destination":"a","sync_mode":"one_time","include_patterns":["[abc"]"#
         ),
         (
             "empty glob", "exclude_patterns[0]",
-            #""source_path":"b2://svc-bucket/x","destination":"/tmp/a","sync_mode":"one_time","exclude_patterns":[""]"#
+            #""source_path":"b2://svc-bucket/x","destination":"a","sync_mode":"one_time","exclude_patterns":[""]"#
         ),
         (
             "globs of the wrong type", "include_patterns",
-            #""source_path":"b2://svc-bucket/x","destination":"/tmp/a","sync_mode":"one_time","include_patterns":"*.csv""#
+            #""source_path":"b2://svc-bucket/x","destination":"a","sync_mode":"one_time","include_patterns":"*.csv""#
         ),
         (
             "bad date", "modified_since",
-            #""source_path":"b2://svc-bucket/x","destination":"/tmp/a","sync_mode":"one_time","modified_since":"yesterday""#
+            #""source_path":"b2://svc-bucket/x","destination":"a","sync_mode":"one_time","modified_since":"yesterday""#
         ),
         (
             "delete of the wrong type", "delete",
-            #""source_path":"b2://svc-bucket/x","destination":"/tmp/a","sync_mode":"one_time","delete":"yes""#
+            #""source_path":"b2://svc-bucket/x","destination":"a","sync_mode":"one_time","delete":"yes""#
         ),
     ]
 
@@ -231,7 +231,7 @@ struct SyncTests {
             }
             let answer = try await world.call(
                 .post, "/v1/syncs",
-                json: Self.syncJSON(connection: "conn_none", source: "svc-bucket", destination: "/tmp/a")
+                json: Self.syncJSON(connection: "conn_none", source: "svc-bucket", destination: "a")
             )
             #expect(answer.status == 422)
             #expect(answer.json["field"] as? String == "connection_id")

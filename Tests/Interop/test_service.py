@@ -1,5 +1,6 @@
-"""`b2kit service` live, with `b2kit serve` behind it: schemathesis against its OpenAPI document, and an end-to-end
-run driven over HTTP (token from the CLI, connection, one_time sync, run finished, files arrived, key never shown).
+"""`b2kit service` live, with `b2kit serve` behind it: schemathesis against its OpenAPI document (as a viewer, an
+operator and an admin), an end-to-end run driven over HTTP (token from the CLI, connection, one_time sync, run
+finished, files arrived, key never shown), the escapes out of `--root` tried over HTTP, roles, TLS and limits.
 """
 
 from __future__ import annotations
@@ -20,40 +21,55 @@ import pytest
 
 from conftest import REPO_ROOT, emulator_binary
 
-LISTEN_RE = re.compile(r"^b2kit service: listening on (http://\S+?)/?\s*$")
+LISTEN_RE = re.compile(r"^b2kit service: listening on (https?://\S+?)/?\s*$")
+
+
+def create_token(db: str, env: dict, role: str) -> str:
+    created = subprocess.run(
+        [str(emulator_binary()), "service", "token", "create", "--db", db, "--name", f"interop-{role}",
+         "--role", role],
+        capture_output=True, text=True, env=env, timeout=60, check=True,
+    )
+    token = created.stdout.strip()
+    assert token.startswith("b2ks_"), created
+    return token
 
 
 class Service:
-    def __init__(self, folder: Path, b2_url: str):
+    """`b2kit service` on SQLite in `folder`, with one root `folder/roots` and a token of each role (`token` is the
+    admin's)."""
+
+    def __init__(self, folder: Path, b2_url: str | None, *extra: str, env: dict | None = None):
         self.folder = folder
         self.db = f"sqlite:{folder}/service.db"
-        self.env = dict(os.environ, B2KIT_MASTER_KEY=base64.b64encode(secrets.token_bytes(32)).decode())
-        created = subprocess.run(
-            [str(emulator_binary()), "service", "token", "create", "--db", self.db, "--name", "interop"],
-            capture_output=True, text=True, env=self.env, timeout=60, check=True,
-        )
-        self.token = created.stdout.strip()
-        assert self.token.startswith("b2ks_"), created
+        self.root = folder / "roots"
+        self.root.mkdir(exist_ok=True)
+        self.env = dict(env or os.environ, B2KIT_MASTER_KEY=base64.b64encode(secrets.token_bytes(32)).decode())
+        self.tokens = {role: create_token(self.db, self.env, role) for role in ("viewer", "operator", "admin")}
+        self.token = self.tokens["admin"]
         self.stderr_path = folder / "service.stderr.log"
+        command = [str(emulator_binary()), "service", "--listen", "127.0.0.1:0", "--db", self.db,
+                   "--root", str(self.root), "--verbose", *extra]
+        if b2_url:
+            command += ["--b2-api-url", b2_url]
         self.proc = subprocess.Popen(
-            [str(emulator_binary()), "service", "--listen", "127.0.0.1:0", "--db", self.db, "--b2-api-url", b2_url,
-             "--verbose"],
-            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=open(self.stderr_path, "wb"), text=True,
-            env=self.env,
+            command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=open(self.stderr_path, "wb"),
+            text=True, env=self.env,
         )
         line = self.proc.stdout.readline()
         match = LISTEN_RE.match(line)
         assert match, f"unexpected first line {line!r}: {self.stderr_path.read_text(errors='replace')}"
         self.url = match.group(1)
+        self.context = None
 
-    def call(self, method: str, path: str, body: dict | None = None, token: str | None = None):
-        data = json.dumps(body).encode() if body is not None else None
+    def call(self, method: str, path: str, body: dict | None = None, token: str | None = None, raw: bytes = None):
+        data = json.dumps(body).encode() if body is not None else raw
         request = urllib.request.Request(self.url + path, data=data, method=method)
         request.add_header("Authorization", f"Bearer {token or self.token}")
         if data is not None:
             request.add_header("Content-Type", "application/json")
         try:
-            with urllib.request.urlopen(request, timeout=60) as response:
+            with urllib.request.urlopen(request, timeout=60, context=self.context) as response:
                 text = response.read().decode()
                 return response.status, (json.loads(text) if text and path != "/openapi.yaml" else text)
         except urllib.error.HTTPError as error:
@@ -95,7 +111,7 @@ def test_run_over_http_and_key_never_shown(service, fresh_emulator, tmp_path):
                                             "application_key": fresh_emulator.key}},
     })
     assert status == 201, connection
-    target = tmp_path / "out"
+    target = service.root / "out"
     status, sync = service.call("POST", "/v1/syncs", {
         "connection_id": connection["id"], "source_path": "svc-interop/in", "destination": str(target),
         "sync_mode": "one_time",
@@ -120,24 +136,32 @@ def test_run_over_http_and_key_never_shown(service, fresh_emulator, tmp_path):
         assert fresh_emulator.key.encode() not in file.read_bytes(), file
 
 
-def test_schemathesis_finds_no_server_error_and_no_schema_violation(service, fresh_emulator, tmp_path):
-    """schemathesis generates requests from the OpenAPI document (valid and invalid) against the live service."""
+@pytest.mark.parametrize("role", ["viewer", "operator", "admin"])
+def test_schemathesis_finds_no_server_error_and_no_schema_violation(service, fresh_emulator, tmp_path, role):
+    """schemathesis generates requests from the OpenAPI document (valid and invalid) against the live service, with a
+    token of each role: every 403 it meets is documented, and no generated path leaves the root."""
     st = shutil.which("schemathesis") or shutil.which("st")
     assert st, "schemathesis is not installed: run scripts/install-peers"
-    status, document = service.call("GET", "/openapi.yaml")
+    status, document = service.call("GET", "/openapi.yaml", token="b2ks_not_needed")
     assert status == 200 and document.startswith("openapi: 3.1")
     spec = tmp_path / "openapi.yaml"
     spec.write_text(document)
+    before = {p.name for p in tmp_path.iterdir()}
     result = subprocess.run(
-        [st, "run", str(spec), "--url", service.url, "-H", f"Authorization: Bearer {service.token}",
+        [st, "run", str(spec), "--url", service.url, "-H", f"Authorization: Bearer {service.tokens[role]}",
          "--checks", "not_a_server_error,status_code_conformance,content_type_conformance,"
          "response_schema_conformance,response_headers_conformance",
-         "--max-examples", "30", "--seed", "7", "--workers", "1", "--no-shrink"],
+         "--max-examples", "30", "--seed", "7", "--workers", "1", "--no-shrink",
+         # An admin's run would revoke its own token (its id is in GET /v1/tokens) and meet only 401s after.
+         "--exclude-operation-id", "revokeToken"],
         capture_output=True, text=True, timeout=900, cwd=tmp_path,
     )
     print(result.stdout[-700:])  # the summary, in the test log
     assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-2000:]
     assert re.search(r"\d+ passed", result.stdout) or "passed" in result.stdout, result.stdout[-3000:]
+    # Whatever the generated syncs named, the service wrote only inside its root and its own state folder.
+    new = {p.name for p in tmp_path.iterdir()} - before
+    assert new <= {"state", ".hypothesis", ".schemathesis", "schemathesis-report"}, new
 
 
 def test_remote_cli_creates_connection_and_sync_and_waits_for_a_triggered_run(service, fresh_emulator, tmp_path):
@@ -160,14 +184,19 @@ def test_remote_cli_creates_connection_and_sync_and_waits_for_a_triggered_run(se
     assert connected.returncode == 0, connected.stderr
     assert fresh_emulator.key not in connected.stdout + connected.stderr
     connection = json.loads(connected.stdout)["id"]
-    target = tmp_path / "remote-out"
+    target = service.root / "raw" / "2024"
     created = remote("sync", "--connection", connection, "--source", "b2://svc-remote/p",
-                     "--destination", str(target), "--mode", "scheduled", "--interval", "86400")
+                     "--destination", "raw/2024", "--mode", "scheduled", "--interval", "86400",
+                     env=dict(env, B2KIT_SERVICE_TOKEN=service.tokens["operator"]))
     assert created.returncode == 0, created.stderr
     sync = json.loads(created.stdout)["id"]
-    bad = remote("sync", "--connection", connection, "--source", "b2://svc-remote/p", "--destination", "relative")
+    bad = remote("sync", "--connection", connection, "--source", "b2://svc-remote/p", "--destination", "../outside")
     assert bad.returncode == 2, bad
-    assert "destination" in bad.stderr and "Traceback" not in bad.stderr
+    assert "destination" in bad.stderr and str(service.root) in bad.stderr and "Traceback" not in bad.stderr
+    viewer = remote("sync", "--connection", connection, "--source", "b2://svc-remote/p", "--destination", "v",
+                    env=dict(env, B2KIT_SERVICE_TOKEN=service.tokens["viewer"]))
+    assert viewer.returncode == 1, viewer
+    assert "needs the operator role" in viewer.stderr and "--role operator" in viewer.stderr, viewer.stderr
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:  # the scheduler's first run, queued at creation, ends first
         first = json.loads(remote("runs", sync).stdout)["data"]

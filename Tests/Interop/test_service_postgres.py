@@ -61,10 +61,13 @@ class SharedService:
         folder.mkdir(parents=True, exist_ok=True)
         # The processes share the sync state folder (as they would a volume), so a taken-over run resumes.
         state = folder.parent / "state"
+        # Their one root: every sync's local folder lies inside it.
+        roots = folder.parent / "roots"
+        roots.mkdir(exist_ok=True)
         self.stderr_path = folder / f"{name}.stderr.log"
         self.proc = subprocess.Popen(
             [str(emulator_binary()), "service", "--listen", "127.0.0.1:0", "--db", db, "--b2-api-url", b2_url,
-             "--state-dir", str(state), "--verbose"],
+             "--state-dir", str(state), "--root", str(roots), "--verbose"],
             stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=open(self.stderr_path, "wb"), text=True,
             env=env, cwd=folder,
         )
@@ -107,7 +110,8 @@ def shared(tmp_path, database, fresh_emulator):
     env = dict(os.environ, B2KIT_MASTER_KEY=base64.b64encode(secrets.token_bytes(32)).decode(),
                B2KIT_SERVICE_LEASE_SECONDS="3")
     created = subprocess.run(
-        [str(emulator_binary()), "service", "token", "create", "--db", database, "--name", "pg"],
+        [str(emulator_binary()), "service", "token", "create", "--db", database, "--name", "pg",
+         "--role", "admin"],
         capture_output=True, text=True, env=env, timeout=60,
     )
     assert created.returncode == 0, created.stderr
@@ -162,7 +166,7 @@ def test_two_processes_execute_every_trigger_exactly_once(shared, fresh_emulator
     for index in range(20):
         url = services[index % 2].url
         status, sync = call(url, token, "POST", "/v1/syncs", {
-            "connection_id": connection, "source_path": "pg-shared/in", "destination": str(tmp_path / f"out{index}"),
+            "connection_id": connection, "source_path": "pg-shared/in", "destination": str(tmp_path / "roots" / f"out{index}"),
             "sync_mode": "one_time",
         })
         assert status == 201, sync
@@ -188,7 +192,7 @@ def test_two_processes_execute_every_trigger_exactly_once(shared, fresh_emulator
         assert sorted(r["trigger"] for r in runs["data"]) == ["creation", "manual"], runs
         all_runs += [r["id"] for r in runs["data"]]
         for name in names:
-            assert (tmp_path / f"out{index}" / name[3:]).read_text() == f"data of {name}"
+            assert (tmp_path / "roots" / f"out{index}" / name[3:]).read_text() == f"data of {name}"
     for svc in services:
         assert svc.stop() == 0, svc.stderr_path.read_text(errors="replace")[-3000:]
     executed = services[0].executed_runs() + services[1].executed_runs()
@@ -208,7 +212,7 @@ def test_killed_process_run_is_finished_by_the_other_after_its_lease(shared, fre
 
     dying = start("dying")
     connection = connect(dying.url, token, fresh_emulator)
-    target = tmp_path / "out"
+    target = tmp_path / "roots" / "out"
     status, sync = call(dying.url, token, "POST", "/v1/syncs", {
         "connection_id": connection, "source_path": "pg-long/in", "destination": str(target), "sync_mode": "one_time",
     })

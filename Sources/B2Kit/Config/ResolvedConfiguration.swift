@@ -26,6 +26,16 @@ public struct ResolvedConfiguration: Sendable, CustomStringConvertible, CustomRe
 
     /// The native API base URL used when `B2_ENVIRONMENT` is not set.
     public static let defaultAPIBaseURL = "https://api.backblazeb2.com"
+
+    /// The native API base URL that `B2_ENVIRONMENT` names in `environment` (a realm such as `production`, or a
+    /// URL), else ``defaultAPIBaseURL``: how every command finds B2 when no profile says otherwise.
+    /// - Throws: `B2Error` `.configuration` when the value is neither a realm nor an http(s) URL.
+    public static func apiBaseURL(environment: [String: String]) throws -> String {
+        guard let value = environment[ConfigurationSearch.environmentVariable], !value.isEmpty else {
+            return defaultAPIBaseURL
+        }
+        return try ConfigurationSearch.apiBaseURL(realm: value)
+    }
     /// The S3 endpoint used when there is no way to authorize natively and no override (as Mage does).
     public static let defaultS3Endpoint = "https://s3.us-west-004.backblazeb2.com"
 

@@ -107,6 +107,8 @@ struct ConnectionOutput: Encodable, Sendable {
     var namePrefix: String?
     var createdAt: Date
     var updatedAt: Date
+    var createdBy: String?
+    var updatedBy: String?
 
     enum CodingKeys: String, CodingKey {
         case id, name, capabilities
@@ -117,6 +119,8 @@ struct ConnectionOutput: Encodable, Sendable {
         case namePrefix = "name_prefix"
         case createdAt = "created_at"
         case updatedAt = "updated_at"
+        case createdBy = "created_by"
+        case updatedBy = "updated_by"
     }
 
     init(_ record: ConnectionRecord) {
@@ -129,5 +133,7 @@ struct ConnectionOutput: Encodable, Sendable {
         namePrefix = record.namePrefix
         createdAt = record.createdAt
         updatedAt = record.updatedAt
+        createdBy = record.createdBy
+        updatedBy = record.updatedBy
     }
 }

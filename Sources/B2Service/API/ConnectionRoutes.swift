@@ -3,17 +3,18 @@ import Foundation
 import Hummingbird
 
 /// `/v1/connections`: create (authorizing against B2), list, get, rotate the key, delete.
-struct ConnectionRoutes<Context: RequestContext>: Sendable {
+struct ConnectionRoutes: Sendable {
+    typealias Context = ServiceRequestContext
     let configuration: ServiceConfiguration
     /// Capabilities a connection's key must have: a sync lists and reads files.
     static var requiredCapabilities: [String] { ["listBuckets", "listFiles", "readFiles"] }
 
-    func add(to group: RouterGroup<Context>) {
-        group.post("connections", use: create)
-        group.get("connections", use: list)
-        group.get("connections/:id", use: get)
-        group.post("connections/:id/rotate", use: rotate)
-        group.delete("connections/:id", use: delete)
+    func add(to groups: RoleGroups) {
+        groups.admin.post("connections", use: create)
+        groups.viewer.get("connections", use: list)
+        groups.viewer.get("connections/:id", use: get)
+        groups.admin.post("connections/:id/rotate", use: rotate)
+        groups.admin.delete("connections/:id", use: delete)
     }
 
     @Sendable func create(_ request: Request, context: Context) async throws -> Response {
@@ -26,7 +27,7 @@ struct ConnectionRoutes<Context: RequestContext>: Sendable {
             sealedKey: try configuration.secrets.seal(input.providerConfig.credentials.applicationKey, for: id),
             accountId: account.accountId, capabilities: account.capabilities,
             allowedBucket: account.allowedBuckets?.first.map { $0.name ?? $0.id }, namePrefix: account.namePrefix,
-            createdAt: now, updatedAt: now)
+            createdAt: now, updatedAt: now, createdBy: context.token?.id, updatedBy: context.token?.id)
         try await configuration.store.insertConnection(record)
         return try JSONResponse.make(ConnectionOutput(record), status: .created)
     }
@@ -57,6 +58,7 @@ struct ConnectionRoutes<Context: RequestContext>: Sendable {
         record.allowedBucket = account.allowedBuckets?.first.map { $0.name ?? $0.id }
         record.namePrefix = account.namePrefix
         record.updatedAt = configuration.now()
+        record.updatedBy = context.token?.id
         try await configuration.store.updateConnection(record)
         return try JSONResponse.make(ConnectionOutput(record))
     }

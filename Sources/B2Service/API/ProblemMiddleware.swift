@@ -14,6 +14,8 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
             return try await next(request, context)
         } catch let problem as Problem {
             return try problem.response(from: request, context: context)
+        } catch let slowed as RetryLater {
+            return try slowed.response(from: request, context: context)
         } catch let error as HTTPError {
             let detail: String
             switch error.status {

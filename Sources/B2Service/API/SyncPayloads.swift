@@ -12,6 +12,8 @@ enum SyncMode: String, Codable, Sendable, CaseIterable {
 
 /// The fields of a sync a client may send: all of them on `POST`, any of them on `PATCH`.
 struct SyncInput: Decodable, Sendable {
+    /// The seconds a scheduled or continuous sync may wait between runs.
+    static let intervals = 30...86_400
     var name: String?
     var connectionId: String?
     var sourcePath: String?
@@ -57,9 +59,12 @@ struct SyncInput: Decodable, Sendable {
         delete = try container.decodeIfPresent(Bool.self, forKey: .delete)
     }
 
-    /// This input applied over `record` (or over nothing, for a creation), checked as a whole.
+    /// This input applied over `record` (or over nothing, for a creation), checked as a whole; the local side must
+    /// resolve inside `roots`.
     /// - Throws: `Problem` 422 naming the field at fault.
-    func applied(to record: SyncRecord?, id: String, now: Date) throws -> SyncRecord {
+    func applied(to record: SyncRecord?, id: String, now: Date, roots: ServiceRoots, by token: String?) throws
+        -> SyncRecord
+    {
         func need<T>(_ value: T?, _ existing: T?, _ field: String) throws -> T {
             guard let value = value ?? existing else { throw Problem.invalid(field, "Field '\(field)' is required") }
             return value
@@ -70,14 +75,15 @@ struct SyncInput: Decodable, Sendable {
             throw Problem.invalid(
                 "polling_interval_seconds", "polling_interval_seconds must be 0 or more seconds, not \(interval)")
         }
-        guard mode == .oneTime || interval >= 1, interval <= 31_536_000 else {
+        guard mode == .oneTime || Self.intervals.contains(interval), interval <= Self.intervals.upperBound else {
             throw Problem.invalid(
                 "polling_interval_seconds",
-                "polling_interval_seconds must be 1 to 31536000 for scheduled and continuous syncs")
+                "polling_interval_seconds must be \(Self.intervals.lowerBound) to \(Self.intervals.upperBound) (a day) "
+                    + "for scheduled and continuous syncs, not \(interval)")
         }
         let source = try need(sourcePath, record?.sourcePath, "source_path")
         let target = try need(destination, record?.destination, "destination")
-        _ = try Validation.sides(source: source, destination: target)
+        _ = try Validation.sides(source: source, destination: target, roots: roots)
         let includes = includePatterns ?? record?.includePatterns ?? []
         let excludes = excludePatterns ?? record?.excludePatterns ?? []
         let since: String? = modifiedSince ?? record?.modifiedSince
@@ -99,7 +105,9 @@ struct SyncInput: Decodable, Sendable {
             paused: record?.paused ?? false,
             nextRunAt: record == nil ? (mode == .oneTime ? nil : now) : record?.nextRunAt,
             createdAt: record?.createdAt ?? now,
-            updatedAt: now
+            updatedAt: now,
+            createdBy: record == nil ? token : record?.createdBy,
+            updatedBy: token
         )
     }
 }
@@ -121,6 +129,8 @@ struct SyncOutput: Encodable, Sendable {
     var nextRunAt: Date?
     var createdAt: Date
     var updatedAt: Date
+    var createdBy: String?
+    var updatedBy: String?
 
     enum CodingKeys: String, CodingKey {
         case id, name, destination, delete, paused
@@ -134,6 +144,8 @@ struct SyncOutput: Encodable, Sendable {
         case nextRunAt = "next_run_at"
         case createdAt = "created_at"
         case updatedAt = "updated_at"
+        case createdBy = "created_by"
+        case updatedBy = "updated_by"
     }
 
     init(_ record: SyncRecord) {
@@ -152,6 +164,8 @@ struct SyncOutput: Encodable, Sendable {
         nextRunAt = record.nextRunAt
         createdAt = record.createdAt
         updatedAt = record.updatedAt
+        createdBy = record.createdBy
+        updatedBy = record.updatedBy
     }
 
     func encode(to encoder: any Encoder) throws {
@@ -171,6 +185,8 @@ struct SyncOutput: Encodable, Sendable {
         try container.encode(nextRunAt, forKey: .nextRunAt)
         try container.encode(createdAt, forKey: .createdAt)
         try container.encode(updatedAt, forKey: .updatedAt)
+        try container.encode(createdBy, forKey: .createdBy)
+        try container.encode(updatedBy, forKey: .updatedBy)
     }
 }
 

@@ -3,29 +3,37 @@ import Foundation
 import Hummingbird
 
 /// `/v1/syncs`: CRUD, pause and resume, trigger, runs, and the catalog of synced objects.
-struct SyncRoutes<Context: RequestContext>: Sendable {
+struct SyncRoutes: Sendable {
+    typealias Context = ServiceRequestContext
     let configuration: ServiceConfiguration
     let worker: RunWorker
+    /// Syncs one connection may have.
+    static let maximumPerConnection = 64
+    /// Syncs the service may have.
+    static let maximumInAll = 10_000
 
-    func add(to group: RouterGroup<Context>) {
-        group.post("syncs", use: create)
-        group.get("syncs", use: list)
-        group.get("syncs/:id", use: get)
-        group.patch("syncs/:id", use: update)
-        group.delete("syncs/:id", use: delete)
-        group.post("syncs/:id/pause") { request, context in try await setPaused(true, context) }
-        group.post("syncs/:id/resume") { request, context in try await setPaused(false, context) }
-        group.post("syncs/:id/trigger", use: trigger)
-        group.get("syncs/:id/runs", use: runs)
-        group.get("syncs/:id/runs/:run", use: run)
-        group.get("syncs/:id/objects", use: objects)
+    func add(to groups: RoleGroups) {
+        groups.operator.post("syncs", use: create)
+        groups.viewer.get("syncs", use: list)
+        groups.viewer.get("syncs/:id", use: get)
+        groups.operator.patch("syncs/:id", use: update)
+        groups.operator.delete("syncs/:id", use: delete)
+        groups.operator.post("syncs/:id/pause") { request, context in try await setPaused(true, context) }
+        groups.operator.post("syncs/:id/resume") { request, context in try await setPaused(false, context) }
+        groups.operator.post("syncs/:id/trigger", use: trigger)
+        groups.viewer.get("syncs/:id/runs", use: runs)
+        groups.viewer.get("syncs/:id/runs/:run", use: run)
+        groups.viewer.get("syncs/:id/objects", use: objects)
     }
 
     @Sendable func create(_ request: Request, context: Context) async throws -> Response {
         let input = try await StrictJSON.decode(SyncInput.self, from: request)
         let now = configuration.now()
-        let record = try input.applied(to: nil, id: "sync_" + TokenIssuer.randomText(bytes: 12), now: now)
+        let record = try input.applied(
+            to: nil, id: "sync_" + TokenIssuer.randomText(bytes: 12), now: now, roots: configuration.roots,
+            by: context.token?.id)
         try await checkConnection(record)
+        try await checkLimits(connectionId: record.connectionId)
         let first =
             record.syncMode == SyncMode.oneTime.rawValue
             ? RunRecord.queued(syncId: record.id, trigger: "creation", at: now) : nil
@@ -45,11 +53,14 @@ struct SyncRoutes<Context: RequestContext>: Sendable {
     @Sendable func update(_ request: Request, context: Context) async throws -> Response {
         let existing = try await find(context)
         let input = try await StrictJSON.decode(SyncInput.self, from: request)
-        var record = try input.applied(to: existing, id: existing.id, now: configuration.now())
+        var record = try input.applied(
+            to: existing, id: existing.id, now: configuration.now(), roots: configuration.roots,
+            by: context.token?.id)
         if record.syncMode != existing.syncMode || record.pollingIntervalSeconds != existing.pollingIntervalSeconds {
             record.nextRunAt = record.syncMode == SyncMode.oneTime.rawValue ? nil : configuration.now()
         }
         try await checkConnection(record)
+        if record.connectionId != existing.connectionId { try await checkLimits(connectionId: record.connectionId) }
         try await configuration.store.updateSync(record)
         worker.wake()
         return try JSONResponse.make(SyncOutput(record))
@@ -74,6 +85,7 @@ struct SyncRoutes<Context: RequestContext>: Sendable {
         var record = try await find(context)
         record.paused = paused
         record.updatedAt = configuration.now()
+        record.updatedBy = context.token?.id
         if !paused, record.syncMode != SyncMode.oneTime.rawValue, record.nextRunAt == nil {
             record.nextRunAt = configuration.now()
         }
@@ -130,6 +142,24 @@ struct SyncRoutes<Context: RequestContext>: Sendable {
         let id = try context.parameters.require("id")
         guard let record = try await configuration.store.sync(id: id) else { throw Problem.notFound("sync", id) }
         return record
+    }
+
+    /// Refuses a sync past the limits: `maximumPerConnection` for one connection, `maximumInAll` for the service.
+    func checkLimits(connectionId: String) async throws {
+        let syncs = try await configuration.store.syncs()
+        guard syncs.count < Self.maximumInAll else {
+            throw Problem(
+                .conflict, "Too many syncs",
+                "The service holds \(syncs.count) syncs, its limit of \(Self.maximumInAll): delete syncs no longer used"
+            )
+        }
+        let used = syncs.filter { $0.connectionId == connectionId }.count
+        guard used < Self.maximumPerConnection else {
+            throw Problem(
+                .conflict, "Too many syncs",
+                "Connection \(connectionId) has \(used) syncs, the limit of \(Self.maximumPerConnection) per "
+                    + "connection: delete one, or widen one sync's prefix and globs instead of adding another")
+        }
     }
 
     /// The connection must exist, and hold the capabilities writing into B2 needs when the destination is a bucket.

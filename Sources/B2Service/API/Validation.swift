@@ -13,24 +13,23 @@ enum Validation {
         }
     }
 
-    /// The two sides of a sync: a bucket path (four forms) into a folder, or a folder into a bucket.
-    static func sides(source: String, destination: String) throws -> (SyncEndpoint, SyncEndpoint) {
+    /// The two sides of a sync: a bucket path (four forms) into a local folder, or a local folder into a bucket.
+    /// The local side is resolved inside `roots` (every link followed); the endpoint carries its real path.
+    static func sides(source: String, destination: String, roots: ServiceRoots) throws -> (SyncEndpoint, SyncEndpoint) {
         let lower = destination.lowercased()
         if lower.hasPrefix("b2://") || lower.hasPrefix("s3://") {
             let target: SyncEndpoint
             do { target = try SyncEndpoint.parse(destination) } catch let error as B2Error {
                 throw Problem.invalid("destination", error.message)
             }
-            guard source.hasPrefix("/"), !source.contains("\0") else {
+            let sourceLower = source.lowercased()
+            guard !sourceLower.hasPrefix("b2://"), !sourceLower.hasPrefix("s3://") else {
                 throw Problem.invalid(
                     "source_path",
-                    "With a bucket destination, source_path must be an absolute local folder such as /srv/data")
+                    "With a bucket destination, source_path must be a local folder inside a root, such as 'raw/2024'"
+                        + roots.listed)
             }
-            return (.folder(normalized(source)), target)
-        }
-        guard destination.hasPrefix("/"), !destination.contains("\0") else {
-            throw Problem.invalid(
-                "destination", "destination must be an absolute local folder (/srv/data) or b2://BUCKET/PREFIX")
+            return (.folder(try roots.resolve(source, field: "source_path")), target)
         }
         let sourceLower = source.lowercased()
         let hasScheme = sourceLower.hasPrefix("b2://") || sourceLower.hasPrefix("s3://")
@@ -39,26 +38,22 @@ enum Validation {
                 "source_path",
                 "source_path must name a bucket: b2://BUCKET/PREFIX, s3://BUCKET/PREFIX, BUCKET/PREFIX or BUCKET")
         }
+        let endpoint: SyncEndpoint
         do {
-            let endpoint = try SyncEndpoint.parse(source, requireScheme: hasScheme)
-            guard case .bucket(let path) = endpoint, isBucketName(path.bucket) else {
-                throw Problem.invalid(
-                    "source_path",
-                    "'\(source)' does not start with a valid bucket name (6-63 letters, digits and '-')")
-            }
-            return (endpoint, .folder(normalized(destination)))
+            endpoint = try SyncEndpoint.parse(source, requireScheme: hasScheme)
         } catch let error as B2Error {
             throw Problem.invalid("source_path", error.message)
         }
+        guard case .bucket(let path) = endpoint, isBucketName(path.bucket) else {
+            throw Problem.invalid(
+                "source_path", "'\(source)' does not start with a valid bucket name (6-63 letters, digits and '-')")
+        }
+        return (endpoint, .folder(try roots.resolve(destination, field: "destination")))
     }
 
     /// B2's bucket name rule: 6 to 63 letters, digits and '-'.
     static func isBucketName(_ name: String) -> Bool {
         (6...63).contains(name.count) && name.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }
-    }
-
-    static func normalized(_ folder: String) -> String {
-        folder.count > 1 && folder.hasSuffix("/") ? String(folder.dropLast()) : folder
     }
 
     /// Include and exclude globs as filter rules: excludes first, so an exclude always wins.

@@ -4,10 +4,11 @@ import Foundation
 /// Creates API tokens and hashes them; only hashes are stored.
 public enum TokenIssuer {
     /// A new token's secret, and its record (which holds only the hash).
-    public static func create(name: String, now: Date) -> (token: String, record: TokenRecord) {
+    public static func create(name: String, role: Role = .default, now: Date) -> (token: String, record: TokenRecord) {
         let secret = "b2ks_" + randomText(bytes: 32)
         let record = TokenRecord(
-            id: "tok_" + randomText(bytes: 9), name: name, hash: hash(secret), createdAt: now, revokedAt: nil)
+            id: "tok_" + randomText(bytes: 9), name: name, hash: hash(secret), createdAt: now, revokedAt: nil,
+            role: role.rawValue, lastUsedAt: nil)
         return (secret, record)
     }
 

@@ -25,4 +25,8 @@ public struct ConnectionRecord: Codable, Sendable, Equatable, FetchableRecord, P
     public var createdAt: Date
     /// When it last changed (a key rotation).
     public var updatedAt: Date
+    /// The id of the token that created it (nil for rows older than roles).
+    public var createdBy: String?
+    /// The id of the token that last changed it.
+    public var updatedBy: String?
 }

@@ -95,25 +95,47 @@ public struct PostgresServiceStore: ServiceStore {
                 CREATE UNIQUE INDEX IF NOT EXISTS runs_one_active ON runs("syncId")
                 WHERE status IN ('queued', 'running')
                 """, logger: logger)
+            // Roles: tokens made before them become operators, as on SQLite.
+            try await connection.query(
+                """
+                ALTER TABLE tokens ADD COLUMN IF NOT EXISTS role TEXT NOT NULL DEFAULT 'operator',
+                    ADD COLUMN IF NOT EXISTS "lastUsedAt" TIMESTAMPTZ
+                """, logger: logger)
+            for table in ["connections", "syncs"] {
+                try await connection.query(
+                    """
+                    ALTER TABLE \(unescaped: table) ADD COLUMN IF NOT EXISTS "createdBy" TEXT,
+                        ADD COLUMN IF NOT EXISTS "updatedBy" TEXT
+                    """, logger: logger)
+            }
         }
     }
 
     // MARK: tokens
 
-    static let tokenColumns = #"id, name, hash, "createdAt", "revokedAt""#
+    static let tokenColumns = #"id, name, hash, "createdAt", "revokedAt", role, "lastUsedAt""#
 
     static func token(_ row: PostgresRow) throws -> TokenRecord {
-        let (id, name, hash, createdAt, revokedAt) = try row.decode((String, String, String, Date, Date?).self)
-        return TokenRecord(id: id, name: name, hash: hash, createdAt: createdAt, revokedAt: revokedAt)
+        let (id, name, hash, createdAt, revokedAt, role, lastUsedAt) = try row.decode(
+            (String, String, String, Date, Date?, String, Date?).self)
+        return TokenRecord(
+            id: id, name: name, hash: hash, createdAt: createdAt, revokedAt: revokedAt, role: role,
+            lastUsedAt: lastUsedAt)
     }
 
     /// As `ServiceStore` documents it.
     public func insertToken(_ token: TokenRecord) async throws {
         try await client.query(
             """
-            INSERT INTO tokens (id, name, hash, "createdAt", "revokedAt")
-            VALUES (\(token.id), \(token.name), \(token.hash), \(token.createdAt), \(token.revokedAt))
+            INSERT INTO tokens (\(unescaped: Self.tokenColumns))
+            VALUES (\(token.id), \(token.name), \(token.hash), \(token.createdAt), \(token.revokedAt), \(token.role),
+                    \(token.lastUsedAt))
             """, logger: logger)
+    }
+
+    /// As `ServiceStore` documents it.
+    public func touchToken(id: String, at date: Date) async throws {
+        try await client.query("UPDATE tokens SET \"lastUsedAt\" = \(date) WHERE id = \(id)", logger: logger)
     }
 
     /// As `ServiceStore` documents it.
@@ -143,15 +165,18 @@ public struct PostgresServiceStore: ServiceStore {
     // MARK: connections
 
     static let connectionColumns =
-        #"id, name, "keyId", "sealedKey", "accountId", capabilities, "allowedBucket", "namePrefix", "createdAt", "updatedAt""#
+        #"id, name, "keyId", "sealedKey", "accountId", capabilities, "allowedBucket", "namePrefix", "createdAt", "updatedAt", "createdBy", "updatedBy""#
 
     static func connection(_ row: PostgresRow) throws -> ConnectionRecord {
-        let (id, name, keyId, sealedKey, accountId, capabilities, allowedBucket, namePrefix, createdAt, updatedAt) =
-            try row.decode((String, String, String, Data, String, [String], String?, String?, Date, Date).self)
+        let (
+            id, name, keyId, sealedKey, accountId, capabilities, allowedBucket, namePrefix, createdAt, updatedAt,
+            createdBy, updatedBy
+        ) = try row.decode(
+            (String, String, String, Data, String, [String], String?, String?, Date, Date, String?, String?).self)
         return ConnectionRecord(
             id: id, name: name, keyId: keyId, sealedKey: sealedKey, accountId: accountId,
             capabilities: capabilities, allowedBucket: allowedBucket, namePrefix: namePrefix, createdAt: createdAt,
-            updatedAt: updatedAt)
+            updatedAt: updatedAt, createdBy: createdBy, updatedBy: updatedBy)
     }
 
     /// As `ServiceStore` documents it.
@@ -161,7 +186,8 @@ public struct PostgresServiceStore: ServiceStore {
             INSERT INTO connections (\(unescaped: Self.connectionColumns))
             VALUES (\(connection.id), \(connection.name), \(connection.keyId), \(connection.sealedKey),
                     \(connection.accountId), \(connection.capabilities), \(connection.allowedBucket),
-                    \(connection.namePrefix), \(connection.createdAt), \(connection.updatedAt))
+                    \(connection.namePrefix), \(connection.createdAt), \(connection.updatedAt),
+                    \(connection.createdBy), \(connection.updatedBy))
             """, logger: logger)
     }
 
@@ -173,7 +199,8 @@ public struct PostgresServiceStore: ServiceStore {
                 "sealedKey" = \(connection.sealedKey), "accountId" = \(connection.accountId),
                 capabilities = \(connection.capabilities), "allowedBucket" = \(connection.allowedBucket),
                 "namePrefix" = \(connection.namePrefix), "createdAt" = \(connection.createdAt),
-                "updatedAt" = \(connection.updatedAt)
+                "updatedAt" = \(connection.updatedAt), "createdBy" = \(connection.createdBy),
+                "updatedBy" = \(connection.updatedBy)
             WHERE id = \(connection.id)
             """, logger: logger)
     }
@@ -219,23 +246,24 @@ public struct PostgresServiceStore: ServiceStore {
     static let syncColumns = """
         id, name, "connectionId", "sourcePath", destination, "syncMode", "pollingIntervalSeconds", \
         "includePatterns", "excludePatterns", "modifiedSince", "deleteExtraneous", paused, "nextRunAt", \
-        "createdAt", "updatedAt"
+        "createdAt", "updatedAt", "createdBy", "updatedBy"
         """
 
     static func sync(_ row: PostgresRow) throws -> SyncRecord {
         let (
             id, name, connectionId, sourcePath, destination, syncMode, interval, includes, excludes, modifiedSince,
-            deleteExtraneous, paused, nextRunAt, createdAt, updatedAt
+            deleteExtraneous, paused, nextRunAt, createdAt, updatedAt, createdBy, updatedBy
         ) = try row.decode(
             (
                 String, String, String, String, String, String, Int, [String], [String], String?, Bool, Bool, Date?,
-                Date, Date
+                Date, Date, String?, String?
             ).self)
         return SyncRecord(
             id: id, name: name, connectionId: connectionId, sourcePath: sourcePath, destination: destination,
             syncMode: syncMode, pollingIntervalSeconds: interval, includePatterns: includes,
             excludePatterns: excludes, modifiedSince: modifiedSince, deleteExtraneous: deleteExtraneous,
-            paused: paused, nextRunAt: nextRunAt, createdAt: createdAt, updatedAt: updatedAt)
+            paused: paused, nextRunAt: nextRunAt, createdAt: createdAt, updatedAt: updatedAt, createdBy: createdBy,
+            updatedBy: updatedBy)
     }
 
     static func insertQuery(_ sync: SyncRecord) -> PostgresQuery {
@@ -244,7 +272,7 @@ public struct PostgresServiceStore: ServiceStore {
         VALUES (\(sync.id), \(sync.name), \(sync.connectionId), \(sync.sourcePath), \(sync.destination),
                 \(sync.syncMode), \(sync.pollingIntervalSeconds), \(sync.includePatterns), \(sync.excludePatterns),
                 \(sync.modifiedSince), \(sync.deleteExtraneous), \(sync.paused), \(sync.nextRunAt),
-                \(sync.createdAt), \(sync.updatedAt))
+                \(sync.createdAt), \(sync.updatedAt), \(sync.createdBy), \(sync.updatedBy))
         """
     }
 
@@ -266,7 +294,7 @@ public struct PostgresServiceStore: ServiceStore {
                 "includePatterns" = \(sync.includePatterns), "excludePatterns" = \(sync.excludePatterns),
                 "modifiedSince" = \(sync.modifiedSince), "deleteExtraneous" = \(sync.deleteExtraneous),
                 paused = \(sync.paused), "nextRunAt" = \(sync.nextRunAt), "createdAt" = \(sync.createdAt),
-                "updatedAt" = \(sync.updatedAt)
+                "updatedAt" = \(sync.updatedAt), "createdBy" = \(sync.createdBy), "updatedBy" = \(sync.updatedBy)
             WHERE id = \(sync.id)
             """, logger: logger)
     }

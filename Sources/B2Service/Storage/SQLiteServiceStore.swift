@@ -94,6 +94,20 @@ public struct SQLiteServiceStore: ServiceStore {
             try db.execute(
                 sql: "CREATE UNIQUE INDEX runs_one_active ON runs(syncId) WHERE status IN ('queued', 'running')")
         }
+        migrator.registerMigration("v2-roles") { db in
+            // Tokens made before roles existed become operators: they keep running syncs, and an admin token
+            // (made on the host with 'b2kit service token create --role admin') manages connections and tokens.
+            try db.alter(table: "tokens") { t in
+                t.add(column: "role", .text).notNull().defaults(to: Role.operator.rawValue)
+                t.add(column: "lastUsedAt", .datetime)
+            }
+            for table in ["connections", "syncs"] {
+                try db.alter(table: table) { t in
+                    t.add(column: "createdBy", .text)
+                    t.add(column: "updatedBy", .text)
+                }
+            }
+        }
         return migrator
     }
 
@@ -119,6 +133,13 @@ public struct SQLiteServiceStore: ServiceStore {
         try await writer.write { db in
             try TokenRecord.filter(Column("id") == id && Column("revokedAt") == nil)
                 .updateAll(db, Column("revokedAt").set(to: date)) > 0
+        }
+    }
+
+    /// As `ServiceStore` documents it.
+    public func touchToken(id: String, at date: Date) async throws {
+        try await writer.write { db in
+            _ = try TokenRecord.filter(Column("id") == id).updateAll(db, Column("lastUsedAt").set(to: date))
         }
     }
 

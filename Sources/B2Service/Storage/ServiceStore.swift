@@ -11,6 +11,8 @@ public protocol ServiceStore: Sendable {
     func tokens() async throws -> [TokenRecord]
     /// Revokes a token; false when no valid token has the id.
     func revokeToken(id: String, at date: Date) async throws -> Bool
+    /// Stores when a token last authenticated a request.
+    func touchToken(id: String, at date: Date) async throws
 
     /// Stores a new connection.
     func insertConnection(_ connection: ConnectionRecord) async throws

@@ -35,4 +35,8 @@ public struct SyncRecord: Codable, Sendable, Equatable, FetchableRecord, Persist
     public var createdAt: Date
     /// When it last changed.
     public var updatedAt: Date
+    /// The id of the token that created it (nil for rows older than roles).
+    public var createdBy: String?
+    /// The id of the token that last changed it.
+    public var updatedBy: String?
 }

@@ -15,4 +15,8 @@ public struct TokenRecord: Codable, Sendable, Equatable, FetchableRecord, Persis
     public var createdAt: Date
     /// When it was revoked, or nil while it is valid.
     public var revokedAt: Date?
+    /// What it may do: a `Role`'s raw value.
+    public var role: String
+    /// When it last authenticated a request (stored at most once a minute), or nil when never.
+    public var lastUsedAt: Date?
 }

@@ -135,9 +135,22 @@ public struct RunWorker: Service {
         let client = B2Client(
             keyId: connection.keyId, applicationKey: key, apiBaseURL: configuration.b2APIURL,
             logger: configuration.logger)
-        let (source, destination) = try Validation.sides(source: sync.sourcePath, destination: sync.destination)
-        if case .folder(let root) = destination {
-            try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+        // Resolved again at each start: a link swapped in since the sync was created must not lead out of the roots.
+        let sides: (SyncEndpoint, SyncEndpoint)
+        do {
+            sides = try Validation.sides(
+                source: sync.sourcePath, destination: sync.destination, roots: configuration.roots)
+        } catch let problem as Problem {
+            throw B2Error(.localFile, problem.detail + ": change the sync's local folder, or remove the link")
+        }
+        let (source, destination) = sides
+        let local: String
+        switch (source, destination) {
+        case (.folder(let folder), _), (_, .folder(let folder)): local = folder
+        default: throw B2Error(.configuration, "The sync has no local folder: recreate it")
+        }
+        if case .folder = destination {
+            try FileManager.default.createDirectory(atPath: local, withIntermediateDirectories: true)
         }
         try FileManager.default.createDirectory(
             atPath: configuration.stateDirectory, withIntermediateDirectories: true)
@@ -145,7 +158,7 @@ public struct RunWorker: Service {
         let options = SyncOptions(
             filter: try Validation.filter(
                 include: sync.includePatterns, exclude: sync.excludePatterns, modifiedSince: sync.modifiedSince),
-            delete: sync.deleteExtraneous)
+            delete: sync.deleteExtraneous, confinement: try LocalConfinement(folders: [local]))
         let engine = SyncEngine(client: client, state: state, logger: configuration.logger)
         return try await engine.run(from: source, to: destination, options: options, stop: { Task.isCancelled })
     }
