@@ -27,6 +27,10 @@ struct RootTests {
             ("the root by a named prefix, then dot-dot", "roots:../outside", "down"),
             ("an unknown root name with no such folder", "/nowhere/x", "down"),
             ("absolute outside into a bucket", "/etc", "up"),
+            ("the service's state folder", "DB/state", "down"),
+            ("the master key file's folder", "DB", "up"),
+            ("a link in a root to the master key", "keylink", "up"),
+            ("a link in a root to the database's folder", "dblink/x", "down"),
         ])
     func escapesRefused(_ label: String, _ path: String, _ direction: String) async throws {
         try await ServiceWorld.run { world in
@@ -34,6 +38,12 @@ struct RootTests {
             try FileManager.default.createDirectory(atPath: outside, withIntermediateDirectories: true)
             try Data("secret".utf8).write(to: URL(fileURLWithPath: outside + "/secret.txt"))
             try FileManager.default.createSymbolicLink(atPath: world.root + "/link", withDestinationPath: outside)
+            let database = world.folder + "/db"
+            try Data("key".utf8).write(to: URL(fileURLWithPath: database + "/master.key"))
+            try FileManager.default.createSymbolicLink(
+                atPath: world.root + "/keylink", withDestinationPath: database + "/master.key")
+            try FileManager.default.createSymbolicLink(atPath: world.root + "/dblink", withDestinationPath: database)
+            let path = path.hasPrefix("DB") ? database + path.dropFirst(2) : path
             let (connection, _) = try await world.connection()
             let body =
                 direction == "down"
