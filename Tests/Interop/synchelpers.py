@@ -110,7 +110,10 @@ def wait_for(condition, proc: subprocess.Popen | None, what: str, timeout: float
 
 
 def local_files(root: Path) -> dict[str, os.stat_result]:
-    """Every regular file under ROOT by relative name, except the state database (and its journal)."""
+    """Every regular file under ROOT by relative name, except the state database (and its journal).
+
+    A sync may be running: a file renamed or removed between the listing and its lstat is not there.
+    """
     found = {}
     for folder, _, names in os.walk(root):
         for name in names:
@@ -118,7 +121,10 @@ def local_files(root: Path) -> dict[str, os.stat_result]:
             relative = path.relative_to(root).as_posix()
             if relative.startswith(STATE_FILE):
                 continue
-            found[relative] = path.lstat()
+            try:
+                found[relative] = path.lstat()
+            except FileNotFoundError:
+                continue
     return found
 
 

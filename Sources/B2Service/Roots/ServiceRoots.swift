@@ -59,11 +59,6 @@ public struct ServiceRoots: Sendable, Equatable {
         self.roots = roots
     }
 
-    /// The roots as B2Sync's confinement, for a run's options.
-    public var confinement: LocalConfinement {
-        get throws { try LocalConfinement(folders: roots.map(\.path)) }
-    }
-
     /// Refuses to serve when a root holds one of the service's own files or folders (its database, master key,
     /// state databases), which a sync could then read or overwrite.
     /// - Throws: `B2Error` `.usage` naming the file and the root.
