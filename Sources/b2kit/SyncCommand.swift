@@ -64,20 +64,29 @@ struct SyncCommand: AsyncParsableCommand {
     @Option(name: .long, help: "The state database (default: .b2kit-sync.db in a destination folder).")
     var state: String?
 
+    @Option(
+        name: .long,
+        help: "After SIGINT or SIGTERM, seconds the transfers in flight may finish in (a second signal stops at once)."
+    )
+    var grace: Double = 10
+
     func validate() throws {
         _ = try request(arguments: [])
     }
 
     func run() async throws {
         let request = try request(arguments: Array(CommandLine.arguments.dropFirst()))
-        let stop = StopFlag()
+        let stop = StopRequest()
         let signals = [SIGINT, SIGTERM].map { number in
             signal(number, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: number)
             source.setEventHandler {
-                if stop.isSet() { Foundation.exit(130) }
-                FileHandle.standardError.write(Data("b2kit: stopping after the transfers in flight\n".utf8))
-                stop.set()
+                if stop.isRequested { Foundation.exit(130) }
+                let seconds = String(format: "%g", grace)
+                let note =
+                    "b2kit: stopping after the transfers in flight (up to \(seconds) s; a second signal stops at once)\n"
+                FileHandle.standardError.write(Data(note.utf8))
+                stop.request()
             }
             source.resume()
             return source
@@ -98,6 +107,9 @@ struct SyncCommand: AsyncParsableCommand {
             }
             guard interval > 0 else { throw B2Error(.usage, "--interval must be a positive number of seconds") }
             guard transfers >= 1 else { throw B2Error(.usage, "--transfers must be at least 1") }
+            guard grace >= 0, grace.isFinite else {
+                throw B2Error(.usage, "--grace must be a number of seconds, 0 or more")
+            }
             var rules = try SyncOperation.rules(fromArguments: arguments)
             if arguments.isEmpty {
                 rules = try include.map { .include(try Glob($0)) } + exclude.map { .exclude(try Glob($0)) }
@@ -109,7 +121,8 @@ struct SyncCommand: AsyncParsableCommand {
                 source: try SyncEndpoint.parse(source),
                 destination: try SyncEndpoint.parse(destination),
                 options: SyncOptions(
-                    filter: filter, comparison: comparison, delete: delete, dryRun: dryRun, transfers: transfers
+                    filter: filter, comparison: comparison, delete: delete, dryRun: dryRun, transfers: transfers,
+                    grace: .milliseconds(Int64((grace * 1000).rounded()))
                 ),
                 mode: mode,
                 interval: interval,

@@ -50,7 +50,7 @@ struct SyncS3MotoTests {
                     SyncOperation.Request(
                         source: from, destination: to, options: SyncOptions(delete: delete),
                         statePath: directory + "/" + state),
-                    stop: StopFlag())
+                    stop: StopRequest())
             }
             let up = try await sync(.folder(source), remote, state: "up.db")
             #expect(up.copied == files.count && up.isComplete, "\(up.failures)")

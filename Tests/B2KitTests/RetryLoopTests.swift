@@ -22,7 +22,7 @@ struct RetryLoopTests {
             maximumAttempts: attempts, baseDelay: .milliseconds(100), maximumDelay: .seconds(10), jitter: { 0.5 },
             sleep: { duration in record.sleeps.withLock { $0.append(duration) } }
         )
-        return RetryLoop(policy: policy, logger: Logger(label: "test"))
+        return RetryLoop(policy: policy, breaker: CircuitBreaker(), logger: Logger(label: "test"))
     }
 
     static func refusal(_ status: Int, expired: Bool = false, retryAfter: Duration? = nil) -> Refusal {
@@ -107,5 +107,56 @@ struct RetryLoopTests {
         } throws: { ($0 as? B2Error)?.code == .localFile }
         #expect(record.attempts.withLock { $0 } == 1)
         #expect(record.sleeps.withLock { $0 }.isEmpty)
+    }
+
+    @Test("Under a stop requested while it waits, the loop stops waiting and sends nothing more")
+    func stopCutsTheWait() async throws {
+        let attempts = Mutex(0)
+        let waitCancelled = Mutex(false)
+        let stop = StopRequest()
+        // A wait that only ends when cancelled: a loop that did not watch the stop would never return.
+        let policy = RetryPolicy(
+            maximumAttempts: 5, jitter: { 1 },
+            sleep: { _ in
+                stop.request()
+                do {
+                    try await Task.sleep(for: .seconds(3600))
+                } catch {
+                    waitCancelled.withLock { $0 = true }
+                    throw error
+                }
+            })
+        let loop = RetryLoop(policy: policy, breaker: CircuitBreaker(), logger: Logger(label: "test"))
+        let error = await #expect(throws: B2Error.self) {
+            try await StopRequest.$current.withValue(stop) {
+                let _: Int = try await loop.run(
+                    "download x", renew: { false }, unreachable: { _ in B2Error(.transport, "unreachable") }
+                ) { _ in
+                    attempts.withLock { $0 += 1 }
+                    return .refused(Self.refusal(503))
+                }
+            }
+        }
+        #expect(error?.code == .cancelled)
+        #expect(error?.message == "Stopped while waiting to retry download x")
+        #expect(attempts.withLock { $0 } == 1)
+        #expect(waitCancelled.withLock { $0 })
+    }
+
+    @Test("Under a stop already requested, a request is not sent at all")
+    func stopRefusesNewRequests() async throws {
+        let stop = StopRequest()
+        stop.request()
+        let error = await #expect(throws: B2Error.self) {
+            try await StopRequest.$current.withValue(stop) {
+                let _: Int = try await Self.loop(recording: Record()).run(
+                    "list files", renew: { false }, unreachable: { _ in B2Error(.transport, "unreachable") }
+                ) { _ in
+                    Issue.record("nothing may be sent after a stop")
+                    return .done(1)
+                }
+            }
+        }
+        #expect(error?.message == "Stopped before trying to list files")
     }
 }

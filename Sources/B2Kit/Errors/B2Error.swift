@@ -9,7 +9,7 @@ public struct B2Error: Error, CustomStringConvertible, Sendable {
         private enum Value: String, Hashable, Sendable {
             case usage, configuration, credentialsMissing, badCredentials, expiredCredentials, missingCapability
             case restricted, notFound, alreadyExists, conflict, invalidRequest, rateLimited, serviceUnavailable
-            case server, transport, timeout, integrity, localFile, cancelled, malformedData
+            case server, transport, timeout, integrity, localFile, cancelled, malformedData, unreachable
         }
         private let value: Value
         private init(_ value: Value) { self.value = value }
@@ -44,6 +44,9 @@ public struct B2Error: Error, CustomStringConvertible, Sendable {
         public static let server = Code(.server)
         /// The connection failed.
         public static let transport = Code(.transport)
+        /// Every connection to the host was refused or timed out for the client's whole unreachable window
+        /// (`RetryPolicy.unreachableWindow`): every caller stopped retrying (`CircuitBreaker`).
+        public static let unreachable = Code(.unreachable)
         /// A deadline passed.
         public static let timeout = Code(.timeout)
         /// Bytes did not match their checksum or length.

@@ -21,15 +21,29 @@ extension B2Transport {
     }
 }
 
-/// async-http-client's shared client, with a deadline on every call.
+/// async-http-client, with a deadline on every call.
 public struct AsyncHTTPClientTransport: B2Transport {
     let client: HTTPClient
     let tlsConfiguration: TLSConfiguration?
 
-    /// Uses `client` (by default the process-wide shared client).
+    /// The process-wide client every transport uses unless given another: async-http-client's shared settings,
+    /// except that a connection that cannot be made fails its request at once (refused) or after 10 s (no answer)
+    /// instead of being retried inside the pool until a 90 s timeout. `RetryLoop` retries it, and the client's
+    /// `CircuitBreaker` sees every failure, so an outage ends a command within a minute.
+    public static let sharedClient: HTTPClient = {
+        var configuration = HTTPClient.Configuration.singletonConfiguration
+        configuration.timeout.connect = connectTimeout
+        configuration.connectionPool.retryConnectionEstablishment = false
+        return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+    }()
+
+    /// How long a new connection may take to be made.
+    static let connectTimeout = TimeAmount.seconds(10)
+
+    /// Uses `client` (by default `sharedClient`).
     /// - Parameter tlsConfiguration: the TLS settings of large downloads' own connections; by default the
     ///   system's trust roots, with certificates and host names verified.
-    public init(client: HTTPClient = .shared, tlsConfiguration: TLSConfiguration? = nil) {
+    public init(client: HTTPClient = AsyncHTTPClientTransport.sharedClient, tlsConfiguration: TLSConfiguration? = nil) {
         self.client = client
         self.tlsConfiguration = tlsConfiguration
     }

@@ -40,7 +40,7 @@ enum LargeDownload {
                 try NIOSSLContext(configuration: tlsConfiguration)
             } else { try TLS.context.get() }
         let (channel, responseHead, body) = try await ClientBootstrap(group: group)
-            .connectTimeout(.seconds(30))
+            .connectTimeout(AsyncHTTPClientTransport.connectTimeout)
             .channelOption(.recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: readSize))
             .channelOption(.maxMessagesPerRead, value: UInt(pooledReads))
             .connect(host: target.host, port: target.port) { channel in

@@ -15,6 +15,9 @@ public struct RetryPolicy: Sendable {
     public var jitter: @Sendable () -> Double
     /// Waits; tests substitute one that records and returns at once.
     public var sleep: @Sendable (Duration) async throws -> Void
+    /// How long a client's hosts may refuse or time out every connection before all its retries stop
+    /// (`CircuitBreaker`); 5xx and 429 answers never count, since the host answered.
+    public var unreachableWindow: Duration
 
     /// Creates a policy.
     public init(
@@ -22,13 +25,15 @@ public struct RetryPolicy: Sendable {
         baseDelay: Duration = .milliseconds(200),
         maximumDelay: Duration = .seconds(20),
         jitter: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) },
-        sleep: @escaping @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) }
+        sleep: @escaping @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) },
+        unreachableWindow: Duration = .seconds(30)
     ) {
         self.maximumAttempts = maximumAttempts
         self.baseDelay = baseDelay
         self.maximumDelay = maximumDelay
         self.jitter = jitter
         self.sleep = sleep
+        self.unreachableWindow = unreachableWindow
     }
 
     /// The default policy.

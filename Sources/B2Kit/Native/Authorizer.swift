@@ -10,10 +10,11 @@ struct Authorizer: Sendable {
     let applicationKey: String
     let transport: any B2Transport
     let retryPolicy: RetryPolicy
+    let breaker: CircuitBreaker
     let logger: Logger
 
     func authorize() async throws -> B2Account {
-        let loop = RetryLoop(policy: retryPolicy, logger: logger)
+        let loop = RetryLoop(policy: retryPolicy, breaker: breaker, logger: logger)
         return try await loop.run(
             "authorize",
             renew: { false },

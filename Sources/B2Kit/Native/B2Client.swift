@@ -24,6 +24,8 @@ public struct B2Client: Sendable {
     public var callTimeout: TimeAmount = .seconds(120)
     let session: AuthorizationSession
     let uploadTargets = UploadTargetPool()
+    /// Shared by every call of this client and of the S3 clients it makes.
+    let breaker: CircuitBreaker
 
     /// Creates a client; nothing is sent until the first call.
     /// - Parameters:
@@ -48,9 +50,11 @@ public struct B2Client: Sendable {
         self.transport = transport
         self.retryPolicy = retryPolicy
         self.logger = logger
+        let breaker = CircuitBreaker(window: retryPolicy.unreachableWindow)
+        self.breaker = breaker
         let authorize = Authorizer(
             apiBaseURL: base, keyId: keyId, applicationKey: applicationKey, transport: transport,
-            retryPolicy: retryPolicy, logger: logger
+            retryPolicy: retryPolicy, breaker: breaker, logger: logger
         )
         session = AuthorizationSession { try await authorize.authorize() }
     }
@@ -128,7 +132,7 @@ public struct B2Client: Sendable {
     }
 
     /// The loop every request runs in.
-    var retryLoop: RetryLoop { RetryLoop(policy: retryPolicy, logger: logger) }
+    var retryLoop: RetryLoop { RetryLoop(policy: retryPolicy, breaker: breaker, logger: logger) }
 
     /// Reads a B2 error answer: its JSON body, `Retry-After`, and whether a renewed token may help.
     static func refusal(

@@ -20,6 +20,6 @@ extension B2Client {
             endpoint: account.s3ApiURL, region: account.region ?? Region.defaultName,
             credentials: credentials ?? SigV4Credentials(accessKeyId: keyId, secretAccessKey: applicationKey),
             transport: transport,
-            retryPolicy: retryPolicy, logger: logger)
+            retryPolicy: retryPolicy, logger: logger, breaker: breaker)
     }
 }

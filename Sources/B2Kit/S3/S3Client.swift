@@ -34,6 +34,8 @@ public struct S3Client: Sendable {
     let now: @Sendable () -> Date
     /// The time allowed for one call that is not a transfer.
     public var callTimeout: TimeAmount = .seconds(120)
+    /// Shared by every call of this client (and of the `B2Client` that made it, if one did).
+    let breaker: CircuitBreaker
 
     /// Creates a client; nothing is sent until the first call.
     /// - Parameters:
@@ -53,6 +55,23 @@ public struct S3Client: Sendable {
         retryPolicy: RetryPolicy = .standard,
         logger: Logger = Logger(label: "b2kit.s3"),
         now: @escaping @Sendable () -> Date = { Date() }
+    ) throws {
+        try self.init(
+            endpoint: endpoint, region: region, credentials: credentials, transport: transport,
+            retryPolicy: retryPolicy, logger: logger, now: now,
+            breaker: CircuitBreaker(window: retryPolicy.unreachableWindow))
+    }
+
+    /// Creates a client that shares `breaker` with another client of the same account.
+    init(
+        endpoint: String,
+        region: String,
+        credentials: SigV4Credentials,
+        transport: any B2Transport,
+        retryPolicy: RetryPolicy,
+        logger: Logger,
+        now: @escaping @Sendable () -> Date = { Date() },
+        breaker: CircuitBreaker
     ) throws {
         guard let schemeEnd = endpoint.range(of: "://") else {
             throw B2Error(
@@ -76,6 +95,7 @@ public struct S3Client: Sendable {
         self.retryPolicy = retryPolicy
         self.logger = logger
         self.now = now
+        self.breaker = breaker
     }
 
     /// The access key id requests are signed with.
@@ -88,46 +108,27 @@ public struct S3Client: Sendable {
     func send(
         _ request: S3Request, operation: String, context: B2Error.Context = .init(), timeout: TimeAmount? = nil
     ) async throws -> HTTPClientResponse {
-        var attempt = 0
-        while true {
-            attempt += 1
-            let outcome: Result<HTTPClientResponse, any Error>
-            do {
-                outcome = .success(
-                    try await execute(request, deadline: .now() + (timeout ?? transferTimeout(request.body))))
-            } catch {
-                outcome = .failure(error)
-            }
-            switch outcome {
-            case .success(let response) where (200..<300).contains(Int(response.status.code)):
-                return response
-            case .success(let response):
-                let status = Int(response.status.code)
-                let body = try? await response.body.collect(upTo: 1 << 20)
-                let document = body.flatMap { S3XMLElement.parse($0.readableBytesView) }
-                if RetryPolicy.isRetryable(status: status), attempt < retryPolicy.maximumAttempts {
-                    let wait = retryPolicy.delay(
-                        afterAttempt: attempt,
-                        retryAfter: RetryPolicy.retryAfter(response.headers.first(name: "Retry-After")))
-                    logger.debug("Retrying", metadata: ["s3.operation": "\(operation)", "http.status": "\(status)"])
-                    try await retryPolicy.sleep(wait)
-                    continue
-                }
-                throw B2Error.s3(
-                    status: status, document: document, headers: response.headers, operation: operation,
-                    endpoint: endpoint, region: region, accessKeyId: accessKeyId, context: context)
-            case .failure(let error):
-                if error is CancellationError { throw B2Error(.cancelled, "Cancelled while trying to \(operation)") }
-                if let error = error as? B2Error { throw error }
-                if attempt < retryPolicy.maximumAttempts {
-                    logger.debug("Retrying after a transport error", metadata: ["s3.operation": "\(operation)"])
-                    try await retryPolicy.sleep(retryPolicy.delay(afterAttempt: attempt))
-                    continue
-                }
-                throw B2Error(
+        try await RetryLoop(policy: retryPolicy, breaker: breaker, logger: logger).run(
+            operation,
+            renew: { false },
+            unreachable: { error in
+                B2Error(
                     .transport, "Could not reach the S3 endpoint \(endpoint) to \(operation): \(error)",
                     context: context, cause: DescribedError(error))
             }
+        ) { _ in
+            let response = try await execute(request, deadline: .now() + (timeout ?? transferTimeout(request.body)))
+            let status = Int(response.status.code)
+            guard !(200..<300).contains(status) else { return .done(response) }
+            let body = try? await response.body.collect(upTo: 1 << 20)
+            let document = body.flatMap { S3XMLElement.parse($0.readableBytesView) }
+            return .refused(
+                Refusal(
+                    status: status, retryAfter: RetryPolicy.retryAfter(response.headers.first(name: "Retry-After")),
+                    credentialsExpired: false,
+                    error: B2Error.s3(
+                        status: status, document: document, headers: response.headers, operation: operation,
+                        endpoint: endpoint, region: region, accessKeyId: accessKeyId, context: context)))
         }
     }
 

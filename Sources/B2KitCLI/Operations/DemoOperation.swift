@@ -42,7 +42,7 @@ public enum DemoOperation {
             destination: .folder(folder),
             options: SyncOptions(filter: SyncFilter(rules: [.include(try Glob(include))]))
         )
-        try await SyncOperation.run(demo, request, stop: StopFlag())
+        try await SyncOperation.run(demo, request, stop: StopRequest())
         context.say("$ b2kit catalog \(folder)")
         try await CatalogOperation.show(demo, location: folder, prefix: "")
         // The table layer: one synced CSV goes back to the bucket as Parquet, and is loaded from there.

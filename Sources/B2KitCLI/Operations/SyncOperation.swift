@@ -84,11 +84,12 @@ public enum SyncOperation {
 
     /// Runs the sync as the request says.
     /// - Parameters:
-    ///   - stop: set when SIGINT or SIGTERM arrives: transfers in flight finish, no new ones start, and the
-    ///     command returns.
+    ///   - stop: requested when SIGINT or SIGTERM arrives: no new transfer or retry starts, the transfers in
+    ///     flight have the request's grace period to finish, and the command returns.
     /// - Returns: the summary of the last run (exit 3 when it is incomplete).
     @discardableResult
-    public static func run(_ context: CommandContext, _ request: Request, stop: StopFlag) async throws -> SyncSummary {
+    public static func run(_ context: CommandContext, _ request: Request, stop: StopRequest) async throws -> SyncSummary
+    {
         let events = try request.eventsPath.map { try EventLog(path: $0) }
         let usesS3 = [request.source, request.destination].contains {
             if case .bucket(let path) = $0 { return path.scheme == .s3 }
@@ -107,7 +108,7 @@ public enum SyncOperation {
 
     /// Runs the sync once, or again and again in the scheduled and continuous modes.
     private static func runs(
-        _ context: CommandContext, _ request: Request, stop: StopFlag, events: EventLog?, client: B2Client?,
+        _ context: CommandContext, _ request: Request, stop: StopRequest, events: EventLog?, client: B2Client?,
         s3: S3Client?
     ) async throws -> SyncSummary {
         // The state database is opened by the first run that changes something (a dry run writes nothing).
@@ -130,15 +131,14 @@ public enum SyncOperation {
                 events?.append(event, destination: request.destination)
             }
             last = try await engine.run(
-                from: request.source, to: request.destination, options: request.options, stop: stop.isSet
+                from: request.source, to: request.destination, options: request.options, stop: stop
             )
             progress.finish()
             report(context, last, request: request, seconds: Date().timeIntervalSince(started), run: run)
-            if request.mode == .oneTime || stop.isSet() { return last }
+            if request.mode == .oneTime || stop.isRequested { return last }
             let changed = last.copied + last.deleted > 0
             if request.mode == .continuous, changed, !request.options.dryRun { continue }
-            try await stop.sleep(seconds: request.interval)
-            if stop.isSet() { return last }
+            if try await stop.wait(upTo: .milliseconds(Int64((request.interval * 1000).rounded()))) { return last }
         }
     }
 
@@ -197,28 +197,6 @@ public enum SyncOperation {
         if !summary.refused.isEmpty { line += ", \(summary.refused.count) refused" }
         line += String(format: " in %.1f s", seconds)
         context.say(line)
-    }
-}
-
-/// Set once a signal asks a running sync to stop.
-public final class StopFlag: Sendable {
-    private let flag = Atomic<Bool>(false)
-
-    /// Creates a flag that is not set.
-    public init() {}
-
-    /// Sets the flag.
-    public func set() { flag.store(true, ordering: .relaxed) }
-
-    /// True once set.
-    @Sendable public func isSet() -> Bool { flag.load(ordering: .relaxed) }
-
-    /// Sleeps up to `seconds`, returning early once the flag is set.
-    func sleep(seconds: Double) async throws {
-        let deadline = Date().addingTimeInterval(seconds)
-        while !isSet(), Date() < deadline {
-            try await Task.sleep(for: .milliseconds(min(200, max(1, Int(deadline.timeIntervalSinceNow * 1000)))))
-        }
     }
 }
 

@@ -160,7 +160,7 @@ public struct RunWorker: Service {
                 include: sync.includePatterns, exclude: sync.excludePatterns, modifiedSince: sync.modifiedSince),
             delete: sync.deleteExtraneous, confinement: try LocalConfinement(folders: [local]))
         let engine = SyncEngine(client: client, state: state, logger: configuration.logger)
-        return try await engine.run(from: source, to: destination, options: options, stop: { Task.isCancelled })
+        return try await engine.run(from: source, to: destination, options: options)
     }
 
     /// Runs `body` while renewing the run's lease every third of its duration; nil (and `body` cancelled) when

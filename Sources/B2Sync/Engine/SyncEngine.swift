@@ -41,16 +41,27 @@ public struct SyncEngine: Sendable {
     }
 
     /// Syncs `source` into `destination` once.
-    /// - Parameter stop: checked before each decision; once it returns true no new transfer starts, the ones in
-    ///   flight finish, and the run returns what it did (marked `stopped`).
+    /// - Parameter stop: once requested (or once the calling task is cancelled), no new transfer starts, no request
+    ///   is tried again, the transfers in flight have `options.grace` to finish and are then cancelled, and the
+    ///   run returns what it did (marked `stopped`). Every request of the run runs under it
+    ///   (`StopRequest.current`).
     /// - Returns: what was done; failures of single objects are in the summary, not thrown.
     /// - Throws: `B2Error` when the sync cannot start or a listing fails (a missing bucket, a key without the
-    ///   capability, an unreadable folder, two local folders).
+    ///   capability, an unreadable folder, two local folders), and `.unreachable` when B2 stopped answering
+    ///   altogether (the transfers in flight are cancelled; a rerun resumes).
     public func run(
         from source: SyncEndpoint,
         to destination: SyncEndpoint,
         options: SyncOptions = SyncOptions(),
-        stop: @Sendable () -> Bool = { false }
+        stop: StopRequest? = nil
+    ) async throws -> SyncSummary {
+        try await StopRequest.$current.withValue(stop) {
+            try await runUnderStop(from: source, to: destination, options: options, stop: stop)
+        }
+    }
+
+    private func runUnderStop(
+        from source: SyncEndpoint, to destination: SyncEndpoint, options: SyncOptions, stop: StopRequest?
     ) async throws -> SyncSummary {
         let sides = try await SyncSides(
             client: client, s3: s3, source: source, destination: destination, dryRun: options.dryRun,
@@ -75,9 +86,18 @@ public struct SyncEngine: Sendable {
         let runId = options.dryRun ? nil : try await state?.beginRun()
         let moved = ByteCounter()
         try await withThrowingTaskGroup(of: Outcome.self) { group in
+            if let stop {
+                // After a stop the transfers in flight have the grace period; then they are cancelled.
+                group.addTask {
+                    guard (try? await stop.wait()) != nil, (try? await Task.sleep(for: options.grace)) != nil else {
+                        return .watchEnded
+                    }
+                    return .graceOver
+                }
+            }
             var inFlight = 0
             for try await decision in plan {
-                if stop() {
+                if Self.isStopping(stop) {
                     summary.stopped = true
                     break
                 }
@@ -112,11 +132,13 @@ public struct SyncEngine: Sendable {
                     inFlight += 1
                 }
                 while inFlight >= options.transfers, let outcome = try await group.next() {
-                    inFlight -= 1
-                    record(outcome, in: &summary)
+                    if try record(outcome, in: &summary) { inFlight -= 1 } else { group.cancelAll() }
                 }
             }
-            while let outcome = try await group.next() { record(outcome, in: &summary) }
+            while inFlight > 0, let outcome = try await group.next() {
+                if try record(outcome, in: &summary) { inFlight -= 1 } else { group.cancelAll() }
+            }
+            group.cancelAll()
         }
         summary.unmatchedIncludes = statistics.unmatchedIncludes(of: options.filter).map(\.pattern)
         if let runId { try await state?.finishRun(runId, summary) }
@@ -133,18 +155,47 @@ public struct SyncEngine: Sendable {
         case copied(SyncObject)
         case deleted(SyncObject)
         case failed(String, B2Error)
+        /// A transfer cancelled by a stop: neither done nor failed.
+        case stopped
+        /// The grace period after a stop is over: the transfers still in flight are to be cancelled.
+        case graceOver
+        /// The run ended before its grace period did.
+        case watchEnded
     }
 
-    private func record(_ outcome: Outcome, in summary: inout SyncSummary) {
+    /// True once `stop` is requested or the run's task is cancelled.
+    static func isStopping(_ stop: StopRequest?) -> Bool { stop?.isRequested == true || Task.isCancelled }
+
+    /// Adds a transfer's outcome to the summary.
+    /// - Returns: false when the outcome was not a transfer's but the end of the grace period.
+    /// - Throws: the failure when B2 is unreachable (the client's breaker opened): the run ends there, the
+    ///   transfers still in flight are cancelled, and a rerun resumes.
+    private func record(_ outcome: Outcome, in summary: inout SyncSummary) throws -> Bool {
         switch outcome {
+        case .graceOver, .watchEnded:
+            return false
+        case .stopped:
+            summary.stopped = true
         case .copied(let object):
             summary.copied += 1
             summary.copiedBytes += object.size
         case .deleted:
             summary.deleted += 1
+        case .failed(_, let error) where error.code == .unreachable:
+            throw error
         case .failed(let name, let error):
             summary.failures.append(.init(name: name, reason: error.message))
         }
+        return true
+    }
+
+    /// The outcome of a transfer that threw: stopped when a stop cancelled it, failed otherwise (and reported).
+    private func failed(_ name: String, _ error: any Error) -> Outcome {
+        let failure = error as? B2Error ?? B2Error(.localFile, "\(error)", cause: DescribedError(error))
+        if failure.code == .cancelled, Self.isStopping(StopRequest.current) { return .stopped }
+        logger.debug("Transfer failed", metadata: ["sync.name": "\(name)"])
+        observer(.failed(name: name, error: failure))
+        return .failed(name, failure)
     }
 
     private func copy(_ object: SyncObject, _ reason: SyncDecision.Reason, sides: SyncSides, moved: ByteCounter)
@@ -160,10 +211,7 @@ public struct SyncEngine: Sendable {
             observer(.copied(object, reason, dryRun: false))
             return .copied(object)
         } catch {
-            let failure = error as? B2Error ?? B2Error(.localFile, "\(error)", cause: DescribedError(error))
-            logger.debug("Copy failed", metadata: ["sync.name": "\(object.name)"])
-            observer(.failed(name: object.name, error: failure))
-            return .failed(object.name, failure)
+            return failed(object.name, error)
         }
     }
 
@@ -184,9 +232,7 @@ public struct SyncEngine: Sendable {
             observer(.deleted(object, dryRun: false))
             return .deleted(object)
         } catch {
-            let failure = error as? B2Error ?? B2Error(.localFile, "\(error)", cause: DescribedError(error))
-            observer(.failed(name: object.name, error: failure))
-            return .failed(object.name, failure)
+            return failed(object.name, error)
         }
     }
 

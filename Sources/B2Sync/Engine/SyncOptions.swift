@@ -21,18 +21,22 @@ public struct SyncOptions: Sendable {
     /// The folders a local side's files must resolve into, checked before each file is opened (nil: no check
     /// beyond `LocalName`'s).
     public var confinement: LocalConfinement?
+    /// After a stop is requested, how long transfers still in flight may go on before they are cancelled.
+    public var grace: Duration
     /// Bytes per part of an `s3://` multipart upload and per ranged GET of an `s3://` download (S3's minimum part
     /// is 5 MiB); internal so tests can move large objects in parts without moving hundreds of MiB.
     var s3PieceSize: Int64 = 32 << 20
 
-    /// Creates options; by default all names, size and time, no deletion, 16 transfers at once, no confinement.
+    /// Creates options; by default all names, size and time, no deletion, 16 transfers at once, no confinement,
+    /// 10 s of grace after a stop.
     public init(
         filter: SyncFilter = SyncFilter(),
         comparison: Comparison = .sizeAndTime,
         delete: Bool = false,
         dryRun: Bool = false,
         transfers: Int = 16,
-        confinement: LocalConfinement? = nil
+        confinement: LocalConfinement? = nil,
+        grace: Duration = .seconds(10)
     ) {
         self.filter = filter
         self.comparison = comparison
@@ -40,5 +44,6 @@ public struct SyncOptions: Sendable {
         self.dryRun = dryRun
         self.transfers = max(1, transfers)
         self.confinement = confinement
+        self.grace = grace
     }
 }
