@@ -69,7 +69,7 @@ struct RetryLoop: Sendable {
                 guard canRetry else { throw unreachable(error) }
                 lastFailure = error
                 logger.debug("Retrying after a transport error", metadata: ["b2.request": "\(label)"])
-                try await sleep(policy.delay(afterAttempt: number), label)
+                try await wait(policy.delay(afterAttempt: number), label)
                 continue
             }
             breaker.recordAnswer()
@@ -83,14 +83,14 @@ struct RetryLoop: Sendable {
                 }
                 guard RetryPolicy.isRetryable(status: refusal.status), canRetry else { throw refusal.error }
                 logger.debug("Retrying", metadata: ["b2.request": "\(label)", "http.status": "\(refusal.status)"])
-                try await sleep(policy.delay(afterAttempt: number, retryAfter: refusal.retryAfter), label)
+                try await wait(policy.delay(afterAttempt: number, retryAfter: refusal.retryAfter), label)
             }
         }
     }
 
     /// Waits by the policy; a cancelled wait (another caller's failure) or a stop requested meanwhile
     /// (`StopRequest.current`) ends the loop as cancelled.
-    private func sleep(_ duration: Duration, _ label: String) async throws {
+    func wait(_ duration: Duration, _ label: String) async throws {
         let stopped = B2Error(.cancelled, "Stopped while waiting to retry \(label)")
         do {
             guard let stop = StopRequest.current else { return try await policy.sleep(duration) }

@@ -37,56 +37,35 @@ extension S3Client {
     ) async throws -> S3ObjectHead {
         let operation = "get s3://\(bucket)/\(key)"
         let context = B2Error.Context(bucket: bucket, key: key)
-        var offset = range?.lowerBound ?? 0
-        var end: Int64? = range.map { $0.upperBound + 1 }
+        var reader = ResumableRangeReader(
+            range: range, loop: RetryLoop(policy: retryPolicy, breaker: breaker, logger: logger),
+            operation: operation, context: context)
         var head: S3ObjectHead?
-        var attempt = 0
-        while true {
-            attempt += 1
-            var headers: [SigV4Request.Header] = []
-            if let end {
-                headers.append(SigV4Request.Header("range", "bytes=\(offset)-\(end - 1)"))
-            } else if offset > 0 {
-                headers.append(SigV4Request.Header("range", "bytes=\(offset)-"))
-            }
-            if let eTag = head?.eTag { headers.append(SigV4Request.Header("if-match", "\"\(eTag)\"")) }
-            let response = try await send(
-                S3Request("GET", bucket: bucket, key: key, headers: headers), operation: operation, context: context,
-                timeout: .hours(24))
-            if head == nil {
+        try await reader.read(
+            open: { requested, _ in
+                var headers: [SigV4Request.Header] = []
+                if let requested {
+                    let upper = requested.upperBound == Int64.max ? "" : String(requested.upperBound)
+                    headers.append(SigV4Request.Header("range", "bytes=\(requested.lowerBound)-\(upper)"))
+                }
+                // A resumed GET must read the same object: If-Match its ETag.
+                if let eTag = head?.eTag { headers.append(SigV4Request.Header("if-match", "\"\(eTag)\"")) }
+                return try await send(
+                    S3Request("GET", bucket: bucket, key: key, headers: headers), operation: operation,
+                    context: context, timeout: .hours(24))
+            },
+            first: { response in
                 let described = S3ObjectHead(headers: response.headers)
                 head = described
-                if end == nil { end = described.contentLength }
-            }
-            do {
-                for try await chunk in response.body {
-                    do {
-                        try await sink(chunk)
-                    } catch {
-                        throw S3SinkFailure(underlying: error)
-                    }
+                return described.contentLength
+            },
+            body: { body, offset in
+                for try await chunk in body {
+                    try await ResumableRangeReader.deliver(chunk, to: sink)
                     offset += Int64(chunk.readableBytes)
                 }
-            } catch let failure as S3SinkFailure {
-                throw failure.underlying
-            } catch {
-                guard attempt < retryPolicy.maximumAttempts else {
-                    throw B2Error(
-                        .transport, "Could not \(operation): \(error)", context: context, cause: DescribedError(error))
-                }
-                try await retryPolicy.sleep(retryPolicy.delay(afterAttempt: attempt))
-                continue
-            }
-            if let end, offset < end {
-                guard attempt < retryPolicy.maximumAttempts else {
-                    throw B2Error(
-                        .integrity, "The download of s3://\(bucket)/\(key) kept ending early at byte \(offset)",
-                        context: context)
-                }
-                continue
-            }
-            return head!
-        }
+            })
+        return head!
     }
 
     /// Downloads an object to a local file: written to a temporary file beside it, then renamed into place.
@@ -253,9 +232,4 @@ public struct S3DeleteFailure: Sendable, Equatable {
     public var code: String
     /// S3's message.
     public var message: String
-}
-
-/// The consumer of a download failed (a full disk, a closed pipe): not the network, so never retried.
-struct S3SinkFailure: Error {
-    let underlying: any Error
 }

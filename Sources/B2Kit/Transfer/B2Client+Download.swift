@@ -32,8 +32,7 @@ extension B2Client {
         let operation = "download b2://\(bucketName)/\(name)"
         let context = B2Error.Context(bucket: bucketName, key: name)
         try await checkReadable(bucketName: bucketName, name: name)
-        var offset = range?.lowerBound ?? 0
-        var end: Int64? = range.map { $0.upperBound + 1 }
+        var reader = ResumableRangeReader(range: range, loop: retryLoop, operation: operation, context: context)
         var hasher = range == nil ? Insecure.SHA1() : nil
         let large = (range.map { $0.upperBound - $0.lowerBound + 1 } ?? expectedSize ?? 0) >= Self.largeDownloadSize
         var expected: String?
@@ -42,81 +41,57 @@ extension B2Client {
         var unhashed: [ByteBuffer] = []
         /// Receives chunks, handing each to `sink` and keeping it in `unhashed` when `keep`, until a batch is full;
         /// true at the end.
-        func receiveBatch(from iterator: inout HTTPClientResponse.Body.AsyncIterator, keep: Bool) async throws -> Bool {
+        func receiveBatch(
+            from iterator: inout HTTPClientResponse.Body.AsyncIterator, offset: inout Int64, keep: Bool
+        ) async throws -> Bool {
             var size = 0
             while size < Self.hashBatchSize {
                 guard let chunk = try await iterator.next() else { return true }
                 if keep { unhashed.append(chunk) }
                 size += chunk.readableBytes
-                do {
-                    try await sink(chunk)
-                } catch {
-                    throw SinkFailure(underlying: error)
-                }
+                try await ResumableRangeReader.deliver(chunk, to: sink)
                 offset += Int64(chunk.readableBytes)
                 progress?(offset - (range?.lowerBound ?? 0))
             }
             return false
         }
-        var attempt = 0
-        while true {
-            attempt += 1
-            let requested: ClosedRange<Int64>? =
-                if let end { offset...(end - 1) } else if offset > 0 { offset...Int64.max } else { nil }
-            if let end, offset >= end, attempt > 1 { break }
-            let response = try await openDownload(
-                bucketName: bucketName, name: name, range: requested, operation: operation, context: context,
-                large: large
-            )
-            if attempt == 1 {
+        try await reader.read(
+            open: { requested, _ in
+                try await openDownload(
+                    bucketName: bucketName, name: name, range: requested, operation: operation, context: context,
+                    large: large)
+            },
+            first: { response in
                 (expected, modified) = Self.integrityHeaders(response.headers)
-                if end == nil, let total = Self.totalLength(response) { end = total }
                 // Nothing to check the bytes against (a large file uploaded without large_file_sha1).
                 if expected == nil { hasher = nil }
-            }
-            do {
+                return Self.totalLength(response)
+            },
+            body: { body, offset in
                 // Each batch is hashed on another thread while the next one is received and handed on: one
                 // thread doing both was the limit (SHA-1 costs about as much CPU as receiving).
-                var iterator = response.body.makeAsyncIterator()
+                var iterator = body.makeAsyncIterator()
                 var receiving: (any Error)?
                 var ended = false
+                var state = hasher
+                defer { hasher = state }
                 while !ended, receiving == nil {
-                    let (batch, before, keep) = (unhashed, hasher, hasher != nil)
+                    let (batch, before, keep) = (unhashed, state, state != nil)
                     unhashed = []
-                    async let after = Self.hashing(batch, into: before)
+                    let handOff = HashHandOff(before)
+                    async let after = Self.hashing(batch, into: handOff)
                     do {
-                        ended = try await receiveBatch(from: &iterator, keep: keep)
+                        ended = try await receiveBatch(from: &iterator, offset: &offset, keep: keep)
                     } catch {
                         receiving = error
                     }
-                    hasher = await after
+                    state = await after
                 }
                 if let receiving { throw receiving }
-            } catch let error as B2Error {
-                throw error
-            } catch let failure as SinkFailure {
-                // The receiver failed (a full disk, a closed pipe): not the network, so never retried.
-                throw failure.underlying
-            } catch {
-                guard attempt < retryPolicy.maximumAttempts * 3 else {
-                    throw B2Error(
-                        .transport, "Could not \(operation): \(error)", context: context, cause: DescribedError(error))
-                }
-                logger.debug("Resuming download", metadata: ["b2.file": "\(name)", "b2.offset": "\(offset)"])
-                try await retryPolicy.sleep(retryPolicy.delay(afterAttempt: min(attempt, 4)))
-                continue
-            }
-            if let end, offset < end {
-                guard attempt < retryPolicy.maximumAttempts * 3 else {
-                    throw B2Error(
-                        .integrity, "The download of \(name) kept ending early at byte \(offset)", context: context)
-                }
-                continue
-            }
-            break
-        }
+            })
+        let offset = reader.offset
         let length = offset - (range?.lowerBound ?? 0)
-        hasher = await Self.hashing(unhashed, into: hasher)
+        hasher = await Self.hashing(unhashed, into: HashHandOff(hasher))
         if let hasher, let expected {
             let actual = Hex.string(hasher.finalize())
             guard actual == expected else {
@@ -343,14 +318,16 @@ extension B2Client {
     public static var largeDownloadSize: Int64 { 32 << 20 }
 
     /// `hasher` updated with the bytes of `chunks`; nil stays nil.
-    static func hashing(_ chunks: [ByteBuffer], into hasher: Insecure.SHA1?) async -> Insecure.SHA1? {
-        guard var hasher else { return nil }
+    static func hashing(_ chunks: [ByteBuffer], into handOff: HashHandOff) async -> Insecure.SHA1? {
+        guard var hasher = handOff.hasher else { return nil }
         for chunk in chunks { chunk.withUnsafeReadableBytes { hasher.update(bufferPointer: $0) } }
         return hasher
     }
 }
 
-/// An error thrown by a download's receiver, kept apart from network errors so it is not retried.
-struct SinkFailure: Error {
-    let underlying: any Error
+/// A SHA-1 state handed to the task that hashes the next batch. The download loop does not touch its own copy until
+/// the task hands the updated state back, and the state is a value (copied on write), so no two tasks share it.
+struct HashHandOff: @unchecked Sendable {
+    let hasher: Insecure.SHA1?
+    init(_ hasher: Insecure.SHA1?) { self.hasher = hasher }
 }
