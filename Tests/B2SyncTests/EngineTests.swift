@@ -96,6 +96,21 @@ struct EngineTests {
         }
     }
 
+    @Test("A stop requested before a run lists anything ends it as stopped, not as an error")
+    func stoppedBeforeListing() async throws {
+        try await SyncWorld.run { world in
+            let bucket = try await world.client.createBucket(named: "sync-stopped")
+            try await world.put(bucket, "a.txt", "a")
+            let stop = StopRequest()
+            stop.request()
+            let summary = try await SyncEngine(client: world.client).run(
+                from: .bucket(B2Path(bucket: "sync-stopped")), to: .folder(world.folder), stop: stop)
+            #expect(summary.stopped)
+            #expect(summary.copied == 0)
+            #expect(world.read("a.txt") == nil)
+        }
+    }
+
     @Test("Names that would escape the folder are refused and reported, and nothing lands outside it")
     func hostileNames() async throws {
         try await SyncWorld.run { world in

@@ -55,8 +55,16 @@ public struct SyncEngine: Sendable {
         options: SyncOptions = SyncOptions(),
         stop: StopRequest? = nil
     ) async throws -> SyncSummary {
-        try await StopRequest.$current.withValue(stop) {
-            try await runUnderStop(from: source, to: destination, options: options, stop: stop)
+        do {
+            return try await StopRequest.$current.withValue(stop) {
+                try await runUnderStop(from: source, to: destination, options: options, stop: stop)
+            }
+        } catch let error as B2Error where error.code == .cancelled && stop?.isRequested == true {
+            // Stopped before the listings began: nothing was done.
+            var summary = SyncSummary()
+            summary.dryRun = options.dryRun
+            summary.stopped = true
+            return summary
         }
     }
 
@@ -96,44 +104,49 @@ public struct SyncEngine: Sendable {
                 }
             }
             var inFlight = 0
-            for try await decision in plan {
-                if Self.isStopping(stop) {
-                    summary.stopped = true
-                    break
-                }
-                switch decision {
-                case .skip(let object):
-                    summary.skipped += 1
-                    if reconcile { try await recordIfMissing(object, sides: sides) }
-                case .tooOld:
-                    summary.tooOld += 1
-                case .delete(let object):
-                    guard options.delete else { continue }
-                    if options.dryRun {
-                        summary.deleted += 1
-                        observer(.deleted(object, dryRun: true))
-                        continue
+            do {
+                for try await decision in plan {
+                    if Self.isStopping(stop) {
+                        summary.stopped = true
+                        break
                     }
-                    group.addTask { await delete(object, sides: sides) }
-                    inFlight += 1
-                case .copy(let object, let reason):
-                    if case .folder = destination, let problem = LocalName.problem(with: object.name) {
-                        summary.refused.append(.init(name: object.name, reason: problem))
-                        observer(.refused(name: object.name, reason: problem))
-                        continue
+                    switch decision {
+                    case .skip(let object):
+                        summary.skipped += 1
+                        if reconcile { try await recordIfMissing(object, sides: sides) }
+                    case .tooOld:
+                        summary.tooOld += 1
+                    case .delete(let object):
+                        guard options.delete else { continue }
+                        if options.dryRun {
+                            summary.deleted += 1
+                            observer(.deleted(object, dryRun: true))
+                            continue
+                        }
+                        group.addTask { await delete(object, sides: sides) }
+                        inFlight += 1
+                    case .copy(let object, let reason):
+                        if case .folder = destination, let problem = LocalName.problem(with: object.name) {
+                            summary.refused.append(.init(name: object.name, reason: problem))
+                            observer(.refused(name: object.name, reason: problem))
+                            continue
+                        }
+                        if options.dryRun {
+                            summary.copied += 1
+                            summary.copiedBytes += object.size
+                            observer(.copied(object, reason, dryRun: true))
+                            continue
+                        }
+                        group.addTask { await copy(object, reason, sides: sides, moved: moved) }
+                        inFlight += 1
                     }
-                    if options.dryRun {
-                        summary.copied += 1
-                        summary.copiedBytes += object.size
-                        observer(.copied(object, reason, dryRun: true))
-                        continue
+                    while inFlight >= options.transfers, let outcome = try await group.next() {
+                        if try record(outcome, in: &summary) { inFlight -= 1 } else { group.cancelAll() }
                     }
-                    group.addTask { await copy(object, reason, sides: sides, moved: moved) }
-                    inFlight += 1
                 }
-                while inFlight >= options.transfers, let outcome = try await group.next() {
-                    if try record(outcome, in: &summary) { inFlight -= 1 } else { group.cancelAll() }
-                }
+            } catch let error as B2Error where error.code == .cancelled && stop?.isRequested == true {
+                // A listing's next page was refused by the stop: the run ends like any stopped one.
+                summary.stopped = true
             }
             while inFlight > 0, let outcome = try await group.next() {
                 if try record(outcome, in: &summary) { inFlight -= 1 } else { group.cancelAll() }
