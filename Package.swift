@@ -70,6 +70,7 @@ let package = Package(
             name: "B2Sync",
             dependencies: [
                 "B2Kit",
+                "B2SigV4",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "GRDB", package: "GRDB.swift"),
@@ -80,6 +81,7 @@ let package = Package(
             name: "B2Service",
             dependencies: [
                 "B2Kit",
+                "B2SigV4",
                 "B2Sync",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),

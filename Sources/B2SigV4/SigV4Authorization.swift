@@ -68,7 +68,7 @@ public struct SigV4Authorization: Sendable, Equatable {
         guard !names.isEmpty, names.allSatisfy({ $0 == $0.lowercased() }) else {
             throw .malformed("SignedHeaders must list lower-case header names", presigned: presigned)
         }
-        guard signature.utf8.count == 64, signature.utf8.allSatisfy(SigV4Hex.isLowerHexDigit) else {
+        guard signature.utf8.count == 64, signature.utf8.allSatisfy(Hex.isLowerHexDigit) else {
             throw .malformed("the signature must be 64 lower-case hex digits", presigned: presigned)
         }
         let scope = SigV4Scope(

@@ -21,7 +21,7 @@ public struct SigV4Payload: Sendable, Hashable, CustomStringConvertible {
     public static func sha256<Bytes: Sequence>(of bytes: Bytes) -> SigV4Payload where Bytes.Element == UInt8 {
         var hasher = SHA256()
         hasher.update(data: Array(bytes))
-        return SigV4Payload(hash: SigV4Hex.encode(hasher.finalize()))
+        return SigV4Payload(hash: Hex.string(hasher.finalize()))
     }
 
     /// A signed body whose SHA-256 is already known (for instance computed while streaming a file once).
@@ -33,7 +33,7 @@ public struct SigV4Payload: Sendable, Hashable, CustomStringConvertible {
 
     /// Whether the body's bytes are covered by the signature (a hex SHA-256 rather than a marker).
     public var isSignedDigest: Bool {
-        hash.utf8.count == 64 && hash.utf8.allSatisfy { SigV4Hex.isLowerHexDigit($0) }
+        hash.utf8.count == 64 && hash.utf8.allSatisfy { Hex.isLowerHexDigit($0) }
     }
 
     /// Creates a payload description from the exact header value.

@@ -146,10 +146,10 @@ public struct SigV4Signer: Sendable {
 
     static func stringToSign(canonicalRequest: String, timestamp: SigV4Timestamp, scope: SigV4Scope) -> String {
         let digest = SHA256.hash(data: Array(canonicalRequest.utf8))
-        return [algorithm, timestamp.amzDate, scope.description, SigV4Hex.encode(digest)].joined(separator: "\n")
+        return [algorithm, timestamp.amzDate, scope.description, Hex.string(digest)].joined(separator: "\n")
     }
 
     static func signature(stringToSign: String, key: SymmetricKey) -> String {
-        SigV4Hex.encode(HMAC<SHA256>.authenticationCode(for: Array(stringToSign.utf8), using: key))
+        Hex.string(HMAC<SHA256>.authenticationCode(for: Array(stringToSign.utf8), using: key))
     }
 }

@@ -171,9 +171,21 @@ public struct SigV4Verifier: Sendable {
         let toSign = SigV4Signer.stringToSign(canonicalRequest: canonical, timestamp: timestamp, scope: parsed.scope)
         let expected = SigV4Signer.signature(
             stringToSign: toSign, key: SigV4Signer.signingKey(secret: key, scope: parsed.scope))
-        guard SigV4Hex.constantTimeEquals(expected, parsed.signature) else {
+        guard constantTimeEquals(expected, parsed.signature) else {
             throw SigV4VerificationError.mismatch(
                 accessKeyId: parsed.accessKeyId, canonicalRequest: canonical, stringToSign: toSign)
         }
     }
+}
+
+/// Compares two strings in time that depends only on their lengths.
+private func constantTimeEquals(_ lhs: String, _ rhs: String) -> Bool {
+    let a = Array(lhs.utf8)
+    let b = Array(rhs.utf8)
+    guard a.count == b.count else { return false }
+    var difference: UInt8 = 0
+    for index in a.indices {
+        difference |= a[index] ^ b[index]
+    }
+    return difference == 0
 }

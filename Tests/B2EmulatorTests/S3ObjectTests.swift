@@ -9,7 +9,7 @@ import Testing
 
 @Suite("S3 API: objects on the native storage")
 struct S3ObjectTests {
-    static func md5(_ data: [UInt8]) -> String { ContentDigest.hex(Insecure.MD5.hash(data: data)) }
+    static func md5(_ data: [UInt8]) -> String { Hex.string(Insecure.MD5.hash(data: data)) }
 
     @Test("An S3 PUT is the native API's file (bytes, SHA-1, type, info, time) and a native upload reads through S3")
     func crossAPI() async throws {

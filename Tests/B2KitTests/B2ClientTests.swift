@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import B2Emulator
+import B2SigV4
 import Crypto
 import Foundation
 import NIOCore

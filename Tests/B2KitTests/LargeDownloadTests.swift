@@ -1,4 +1,5 @@
 import B2Emulator
+import B2SigV4
 import Crypto
 import Foundation
 import NIOCore

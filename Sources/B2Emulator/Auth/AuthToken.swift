@@ -1,3 +1,4 @@
+import B2SigV4
 import Crypto
 import Foundation
 
@@ -48,7 +49,7 @@ struct TokenSigner: Sendable {
 
     private func signature(_ body: String) -> String {
         let mac = HMAC<SHA256>.authenticationCode(for: Data(body.utf8), using: SymmetricKey(data: secret))
-        return ContentDigest.hex(mac.prefix(20))
+        return Hex.string(mac.prefix(20))
     }
 
     private static func encodeBody(_ token: AuthToken) -> String {
@@ -57,7 +58,7 @@ struct TokenSigner: Sendable {
             case .account: ["a"]
             case .upload(let bucketId): ["u", bucketId]
             case .uploadPart(let fileId): ["p", fileId]
-            case .download(let bucketId, let prefix): ["d", bucketId, ContentDigest.hex(Array(prefix.utf8))]
+            case .download(let bucketId, let prefix): ["d", bucketId, Hex.string(Array(prefix.utf8))]
             }
         return ([token.keyId, String(token.expiresAt)] + scope).joined(separator: ".")
     }

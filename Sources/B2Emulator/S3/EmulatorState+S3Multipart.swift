@@ -1,3 +1,4 @@
+import B2SigV4
 import GRDB
 import HTTPTypes
 import Hummingbird
@@ -196,7 +197,7 @@ extension EmulatorState {
                     "Part \(entry.number) is \(parts[index].contentLength) bytes: every part but the last must be at "
                         + "least \(configuration.absoluteMinimumPartSize) bytes")
             }
-            md5s.append(contentsOf: ContentDigest.bytes(hex: parts[index].contentMd5 ?? ""))
+            md5s.append(contentsOf: Hex.bytes(parts[index].contentMd5 ?? "") ?? [])
         }
         guard parts.count == listed.count else {
             throw S3Error(
@@ -208,7 +209,7 @@ extension EmulatorState {
         finished.contentLength = parts.reduce(0) { $0 + $1.contentLength }
         finished.contentSha1 = "none"
         finished.blob = upload.fileId
-        finished.s3ETag = ContentDigest.hex(ContentDigest.md5(md5s)) + "-\(parts.count)"
+        finished.s3ETag = Hex.string(ContentDigest.md5(md5s)) + "-\(parts.count)"
         try blobs.promoteParts(fileId: upload.fileId)
         do {
             try await database.write { [finished] db in

@@ -1,3 +1,4 @@
+import B2SigV4
 import Foundation
 import GRDB
 import HTTPTypes
@@ -41,7 +42,7 @@ extension EmulatorState {
             body: payload.body(request.body), contentLength: payload.length, expectation: .doNotVerify,
             includeMD5: true)
         if let sent = request.headers[S3Headers.contentMD5] {
-            let actual = Data(ContentDigest.bytes(hex: received.md5 ?? "")).base64EncodedString()
+            let actual = Data(Hex.bytes(received.md5 ?? "") ?? []).base64EncodedString()
             guard sent == actual else {
                 blobs.remove(received.temporaryPath)
                 throw S3Error.badDigest(

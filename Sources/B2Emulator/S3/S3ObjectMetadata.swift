@@ -1,3 +1,4 @@
+import B2SigV4
 import Crypto
 import Foundation
 import HTTPTypes
@@ -45,7 +46,7 @@ enum S3ObjectMetadata {
     static func eTag(_ file: FileRecord) -> String {
         if let tag = file.s3ETag { return "\"\(tag)\"" }
         if let md5 = file.contentMd5 { return "\"\(md5)\"" }
-        return "\"\(ContentDigest.hex(Insecure.MD5.hash(data: Array(file.fileId.utf8))))-1\""
+        return "\"\(Hex.string(Insecure.MD5.hash(data: Array(file.fileId.utf8))))-1\""
     }
 
     /// The headers of a GET or HEAD: content type, ETag, Last-Modified, version id, B2's ids and file info.

@@ -1,3 +1,4 @@
+import B2SigV4
 import Crypto
 import Foundation
 import HTTPTypes
@@ -205,7 +206,7 @@ struct S3PayloadBody<Base: AsyncSequence & Sendable>: AsyncSequence, Sendable wh
         private mutating func finish() throws -> ByteBuffer? {
             done = true
             if let claim = payload.sha256, let sha256 {
-                let actual = ContentDigest.hex(sha256.finalize())
+                let actual = Hex.string(sha256.finalize())
                 guard actual == claim else {
                     throw S3Error(
                         .badRequest, "XAmzContentSHA256Mismatch",

@@ -1,3 +1,4 @@
+import B2SigV4
 import Foundation
 import GRDB
 import Hummingbird
@@ -140,7 +141,7 @@ enum Clock {
 enum Identifiers {
     static func hex(bytes: Int) -> String {
         var generator = SystemRandomNumberGenerator()
-        return ContentDigest.hex((0..<bytes).map { _ in UInt8.random(in: 0...255, using: &generator) })
+        return Hex.string((0..<bytes).map { _ in UInt8.random(in: 0...255, using: &generator) })
     }
 
     static func base62(count: Int) -> String {

@@ -1,3 +1,4 @@
+import B2SigV4
 import Crypto
 import NIOCore
 
@@ -19,34 +20,7 @@ struct ContentDigest {
 
     /// The lower-case hex SHA-1 and MD5 (nil when not computed).
     func finalize() -> (sha1: String, md5: String?) {
-        (Self.hex(sha1.finalize()), md5.map { Self.hex($0.finalize()) })
-    }
-
-    static func hex<D: Sequence>(_ digest: D) -> String where D.Element == UInt8 {
-        let digits = Array("0123456789abcdef".utf8)
-        var out = [UInt8]()
-        for byte in digest {
-            out.append(digits[Int(byte >> 4)])
-            out.append(digits[Int(byte & 0x0F)])
-        }
-        return String(decoding: out, as: UTF8.self)
-    }
-
-    /// The bytes that lower- or upper-case hex digits stand for (empty when `hex` is not hex).
-    static func bytes(hex: String) -> [UInt8] {
-        let digits = Array(hex.utf8)
-        guard digits.count % 2 == 0 else { return [] }
-        var out: [UInt8] = []
-        out.reserveCapacity(digits.count / 2)
-        var index = 0
-        while index < digits.count {
-            guard let byte = UInt8(String(decoding: digits[index..<index + 2], as: UTF8.self), radix: 16) else {
-                return []
-            }
-            out.append(byte)
-            index += 2
-        }
-        return out
+        (Hex.string(sha1.finalize()), md5.map { Hex.string($0.finalize()) })
     }
 
     /// The MD5 of `bytes`.

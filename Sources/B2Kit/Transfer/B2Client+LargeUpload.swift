@@ -1,3 +1,4 @@
+import B2SigV4
 import Crypto
 import Foundation
 import NIOCore

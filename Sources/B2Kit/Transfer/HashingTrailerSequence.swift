@@ -1,3 +1,4 @@
+import B2SigV4
 import Crypto
 import NIOCore
 
@@ -31,18 +32,5 @@ where Base.Element == ByteBuffer {
 
     func makeAsyncIterator() -> AsyncIterator {
         AsyncIterator(base: base.makeAsyncIterator(), onDigest: onDigest)
-    }
-}
-
-/// Lower-case hex of digests.
-enum Hex {
-    static func string<D: Sequence>(_ bytes: D) -> String where D.Element == UInt8 {
-        let digits = Array("0123456789abcdef".utf8)
-        var out: [UInt8] = []
-        for byte in bytes {
-            out.append(digits[Int(byte >> 4)])
-            out.append(digits[Int(byte & 0x0F)])
-        }
-        return String(decoding: out, as: UTF8.self)
     }
 }

@@ -1,3 +1,4 @@
+import B2SigV4
 import Crypto
 import Foundation
 
@@ -14,7 +15,7 @@ public enum TokenIssuer {
 
     /// The SHA-256 of a token, lower-case hex.
     public static func hash(_ token: String) -> String {
-        SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined()
+        Hex.string(SHA256.hash(data: Data(token.utf8)))
     }
 
     /// URL-safe base64 of random bytes, without padding.

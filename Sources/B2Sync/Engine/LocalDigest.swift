@@ -1,4 +1,5 @@
 import B2Kit
+import B2SigV4
 import Crypto
 import Foundation
 
@@ -22,6 +23,6 @@ enum LocalDigest {
             guard let chunk, !chunk.isEmpty else { break }
             hasher.update(data: chunk)
         }
-        return hasher.finalize().map { String(format: "%02x", $0) }.joined()
+        return Hex.string(hasher.finalize())
     }
 }

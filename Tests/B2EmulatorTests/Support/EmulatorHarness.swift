@@ -1,3 +1,4 @@
+import B2SigV4
 import Crypto
 import Foundation
 import HTTPTypes
@@ -159,7 +160,7 @@ struct B2TestClient: Sendable {
     }
 
     static func sha1(_ data: [UInt8]) -> String {
-        ContentDigest.hex(Insecure.SHA1.hash(data: data))
+        Hex.string(Insecure.SHA1.hash(data: data))
     }
 
     static func bytes(_ count: Int, seed: UInt64 = 1) -> [UInt8] {
