@@ -122,7 +122,7 @@ struct SyncCommand: AsyncParsableCommand {
                 destination: try SyncEndpoint.parse(destination),
                 options: SyncOptions(
                     filter: filter, comparison: comparison, delete: delete, dryRun: dryRun, transfers: transfers,
-                    grace: .milliseconds(Int64((grace * 1000).rounded()))
+                    grace: .seconds(grace)
                 ),
                 mode: mode,
                 interval: interval,

@@ -37,16 +37,13 @@ extension S3Client {
     ) async throws -> S3ObjectHead {
         let operation = "get s3://\(bucket)/\(key)"
         let context = B2Error.Context(bucket: bucket, key: key)
-        var reader = ResumableRangeReader(
-            range: range, loop: RetryLoop(policy: retryPolicy, breaker: breaker, logger: logger),
-            operation: operation, context: context)
+        var reader = ResumableRangeReader(range: range, loop: retryLoop, operation: operation, context: context)
         var head: S3ObjectHead?
         try await reader.read(
-            open: { requested, _ in
+            open: { requested in
                 var headers: [SigV4Request.Header] = []
                 if let requested {
-                    let upper = requested.upperBound == Int64.max ? "" : String(requested.upperBound)
-                    headers.append(SigV4Request.Header("range", "bytes=\(requested.lowerBound)-\(upper)"))
+                    headers.append(SigV4Request.Header("range", ResumableRangeReader.header(for: requested)))
                 }
                 // A resumed GET must read the same object: If-Match its ETag.
                 if let eTag = head?.eTag { headers.append(SigV4Request.Header("if-match", "\"\(eTag)\"")) }

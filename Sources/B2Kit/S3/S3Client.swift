@@ -36,6 +36,8 @@ public struct S3Client: Sendable {
     public var callTimeout: TimeAmount = .seconds(120)
     /// Shared by every call of this client (and of the `B2Client` that made it, if one did).
     let breaker: CircuitBreaker
+    /// The loop every request runs in.
+    var retryLoop: RetryLoop { RetryLoop(policy: retryPolicy, breaker: breaker, logger: logger) }
 
     /// Creates a client; nothing is sent until the first call.
     /// - Parameters:
@@ -108,7 +110,7 @@ public struct S3Client: Sendable {
     func send(
         _ request: S3Request, operation: String, context: B2Error.Context = .init(), timeout: TimeAmount? = nil
     ) async throws -> HTTPClientResponse {
-        try await RetryLoop(policy: retryPolicy, breaker: breaker, logger: logger).run(
+        try await retryLoop.run(
             operation,
             renew: { false },
             unreachable: { error in

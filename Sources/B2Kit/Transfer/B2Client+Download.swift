@@ -57,7 +57,7 @@ extension B2Client {
             return false
         }
         try await reader.read(
-            open: { requested, _ in
+            open: { requested in
                 try await openDownload(
                     bucketName: bucketName, name: name, range: requested, operation: operation, context: context,
                     large: large)
@@ -260,10 +260,7 @@ extension B2Client {
             var request = HTTPClientRequest(url: url)
             request.method = method
             request.headers.add(name: "Authorization", value: account.authorizationToken)
-            if let range {
-                let upper = range.upperBound == Int64.max ? "" : String(range.upperBound)
-                request.headers.add(name: "Range", value: "bytes=\(range.lowerBound)-\(upper)")
-            }
+            if let range { request.headers.add(name: "Range", value: ResumableRangeReader.header(for: range)) }
             let response =
                 large && method == .GET
                 ? try await transport.executeLargeDownload(request, deadline: .now() + .hours(6))

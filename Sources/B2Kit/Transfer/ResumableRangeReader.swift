@@ -36,7 +36,7 @@ struct ResumableRangeReader {
 
     /// GETs until every byte has been read.
     /// - Parameters:
-    ///   - open: sends one GET for `requested`; given true for the first.
+    ///   - open: sends one GET for `requested`.
     ///   - first: reads the first response's headers; returns the object's total length (used when the reader was
     ///     given no range).
     ///   - body: reads one response's body to its end, handing each chunk on through `deliver` and adding its
@@ -44,7 +44,7 @@ struct ResumableRangeReader {
     /// - Throws: what the receiver threw (never retried), a `B2Error` thrown by `open` or `body`, and `.transport`
     ///   or `.integrity` once the budget is spent.
     mutating func read(
-        open: (_ range: ClosedRange<Int64>?, _ isFirst: Bool) async throws -> HTTPClientResponse,
+        open: (_ range: ClosedRange<Int64>?) async throws -> HTTPClientResponse,
         first: (HTTPClientResponse) -> Int64?,
         body: (HTTPClientResponse.Body, inout Int64) async throws -> Void
     ) async throws {
@@ -53,7 +53,7 @@ struct ResumableRangeReader {
         while true {
             if gets > 0, let end, offset >= end { return }
             gets += 1
-            let response = try await open(requested, gets == 1)
+            let response = try await open(requested)
             if gets == 1, let total = first(response), end == nil { end = total }
             do {
                 try await body(response.body, &offset)
@@ -79,6 +79,12 @@ struct ResumableRangeReader {
                     .integrity, "Could not \(operation): it kept ending early at byte \(offset)", context: context)
             }
         }
+    }
+
+    /// The `Range` header of a GET of `range`; an upper bound of `Int64.max` means "to the end".
+    static func header(for range: ClosedRange<Int64>) -> String {
+        let upper = range.upperBound == Int64.max ? "" : String(range.upperBound)
+        return "bytes=\(range.lowerBound)-\(upper)"
     }
 
     /// Hands `chunk` to `sink`, marking what the sink throws so that it is not taken for a network failure.

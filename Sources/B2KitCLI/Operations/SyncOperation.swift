@@ -138,7 +138,7 @@ public enum SyncOperation {
             if request.mode == .oneTime || stop.isRequested { return last }
             let changed = last.copied + last.deleted > 0
             if request.mode == .continuous, changed, !request.options.dryRun { continue }
-            if try await stop.wait(upTo: .milliseconds(Int64((request.interval * 1000).rounded()))) { return last }
+            if try await stop.wait(upTo: .seconds(request.interval)) { return last }
         }
     }
 

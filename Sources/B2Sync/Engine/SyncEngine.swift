@@ -96,10 +96,10 @@ public struct SyncEngine: Sendable {
         try await withThrowingTaskGroup(of: Outcome.self) { group in
             if let stop {
                 // After a stop the transfers in flight have the grace period; then they are cancelled.
+                // Cancelled when the run ends first: it then returns at once, and its outcome changes nothing.
                 group.addTask {
-                    guard (try? await stop.wait()) != nil, (try? await Task.sleep(for: options.grace)) != nil else {
-                        return .watchEnded
-                    }
+                    _ = try? await stop.wait()
+                    try? await Task.sleep(for: options.grace)
                     return .graceOver
                 }
             }
@@ -170,10 +170,8 @@ public struct SyncEngine: Sendable {
         case failed(String, B2Error)
         /// A transfer cancelled by a stop: neither done nor failed.
         case stopped
-        /// The grace period after a stop is over: the transfers still in flight are to be cancelled.
+        /// The grace period after a stop is over (or the run ended first): what is still in flight is cancelled.
         case graceOver
-        /// The run ended before its grace period did.
-        case watchEnded
     }
 
     /// True once `stop` is requested or the run's task is cancelled.
@@ -185,7 +183,7 @@ public struct SyncEngine: Sendable {
     ///   transfers still in flight are cancelled, and a rerun resumes.
     private func record(_ outcome: Outcome, in summary: inout SyncSummary) throws -> Bool {
         switch outcome {
-        case .graceOver, .watchEnded:
+        case .graceOver:
             return false
         case .stopped:
             summary.stopped = true
