@@ -65,39 +65,32 @@ extension S3Client {
         return head!
     }
 
-    /// Downloads an object to a local file: written to a temporary file beside it, then renamed into place.
+    /// Downloads an object to a local file through a temporary file beside it, checked against the MD5 of a
+    /// single-part ETag, given the object's time and renamed into place (`FileDownload`, as native downloads are);
+    /// an object of two pieces or more comes on one stream if that stream is fast, else as parallel ranged GETs.
     ///
     /// - Parameters:
     ///   - bucket: The bucket.
     ///   - key: The object key.
     ///   - path: The local file to create or replace.
+    ///   - expectedSize: The object's size when the caller listed it: a small object then takes one GET, and an
+    ///     object of another size is refused as changed.
+    ///   - modifiedMillis: The time to give the file (from a listing); the answer's Last-Modified when nil.
+    ///   - pieceSize: Bytes per ranged GET.
+    ///   - concurrency: The most ranged GETs at once; 1 keeps the object to one stream.
     ///   - progress: Called with the bytes received so far.
-    /// - Returns: The object's description.
+    /// - Returns: The bytes written.
     @discardableResult
     public func download(
-        bucket: String, key: String, to path: String, progress: (@Sendable (Int64) -> Void)? = nil
-    ) async throws -> S3ObjectHead {
-        let temporary = path + ".b2kit-\(UInt32.random(in: 0...UInt32.max))"
-        do {
-            let writer = try DirectFileWriter(creating: temporary)
-            var received: Int64 = 0
-            let head = try await getObject(bucket: bucket, key: key) { chunk in
-                try writer.write(chunk, at: received)
-                received += Int64(chunk.readableBytes)
-                progress?(received)
-            }
-            try writer.synchronize()
-            guard rename(temporary, path) == 0 else {
-                throw B2Error(.localFile, "Could not move \(temporary) into place as \(path): check the folder")
-            }
-            return head
-        } catch {
-            try? FileManager.default.removeItem(atPath: temporary)
-            if let error = error as? B2Error { throw error }
-            throw B2Error(
-                .localFile, "Could not write \(path): \(error)", context: .init(bucket: bucket, key: key),
-                cause: DescribedError(error))
-        }
+        bucket: String, key: String, to path: String, expectedSize: Int64? = nil, modifiedMillis: Int64? = nil,
+        pieceSize: Int64 = 32 << 20, concurrency: Int = 4, progress: (@Sendable (Int64) -> Void)? = nil
+    ) async throws -> Int64 {
+        let size = max(pieceSize, 1)
+        return try await FileDownload(
+            source: S3DownloadSource(client: self, bucket: bucket, key: key, modifiedMillis: modifiedMillis),
+            path: path, expectedSize: expectedSize, pieceSize: size, piecedFrom: 2 * size, concurrency: concurrency,
+            singleStreamRate: B2Client.singleStreamRate, logger: logger, progress: progress
+        ).run().length
     }
 
     /// Stores bytes as an object (PutObject), signed with their SHA-256.

@@ -106,11 +106,11 @@ extension B2Client {
     }
 
     /// Downloads a file to `path` through a temporary file beside it, checked against B2's SHA-1 and renamed into
-    /// place with the file's modification time; a large file comes on one stream if that stream is fast, else as
-    /// parallel ranges (`downloadPieces`).
+    /// place with the file's modification time (`FileDownload`); a large file comes on one stream if that stream is
+    /// fast, else as parallel ranges (`PiecedDownload`).
     /// - Parameters:
     ///   - expectedSize: the file's size when the caller knows it (from a listing): a small file is then fetched
-    ///     with one GET, without asking its size first.
+    ///     with one GET, without asking its size first, and a file of another size is refused as changed.
     ///   - concurrency: the most streams a large file comes on at once; 1 keeps it to one.
     ///   - singleStreamRate: the speed (bytes per second) at which a large file's first stream carries it alone.
     @discardableResult
@@ -123,99 +123,15 @@ extension B2Client {
         singleStreamRate: Double = B2Client.singleStreamRate,
         progress: (@Sendable (Int64) -> Void)? = nil
     ) async throws -> B2DownloadResult {
-        var isDirectory: ObjCBool = false
-        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
-            throw B2Error(
-                .usage,
-                "\(path) is a directory: give the file path to write, e.g. \(path)/\(name.split(separator: "/").last ?? "")"
-            )
-        }
-        let directory = (path as NSString).deletingLastPathComponent
-        let folder = directory.isEmpty ? "." : directory
-        guard FileManager.default.fileExists(atPath: folder) else {
-            throw B2Error(.localFile, "The folder \(folder) does not exist: create it first")
-        }
-        let temporary = folder + "/." + (path as NSString).lastPathComponent + ".b2kit-" + UUID().uuidString
-        do {
-            let result = try await downloadToTemporary(
-                bucketName: bucketName, name: name, temporary: temporary, expectedSize: expectedSize,
-                concurrency: concurrency, singleStreamRate: singleStreamRate, progress: progress
-            )
-            if let modified = result.modifiedMillis {
-                // Exact to the millisecond (a Date's double would round some times down by one), so a sync that
-                // compares sizes and times sees the file it wrote as unchanged.
-                let seconds = modified >= 0 ? modified / 1000 : (modified - 999) / 1000
-                let nanoseconds = (modified - seconds * 1000) * 1_000_000
-                let time = timespec(tv_sec: Int(seconds), tv_nsec: Int(nanoseconds))
-                let times = [time, time]
-                _ = utimensat(AT_FDCWD, temporary, times, 0)
-            }
-            guard rename(temporary, path) == 0 else {
-                throw B2Error(.localFile, "Cannot write \(path) (errno \(errno)): check the folder's permissions")
-            }
-            return result
-        } catch {
-            try? FileManager.default.removeItem(atPath: temporary)
-            throw error
-        }
-    }
-
-    private func downloadToTemporary(
-        bucketName: String,
-        name: String,
-        temporary: String,
-        expectedSize: Int64?,
-        concurrency: Int,
-        singleStreamRate: Double,
-        progress: (@Sendable (Int64) -> Void)?
-    ) async throws -> B2DownloadResult {
-        let account = try await account()
-        let context = B2Error.Context(bucket: bucketName, key: name)
-        let partSize = max(account.recommendedPartSize, 1)
-        let writer = try DirectFileWriter(creating: temporary)
-        var offset: Int64 = 0
-        let result: B2DownloadResult
-        // Whether the file goes in one stream or in pieces: a listed size answers it, else a HEAD request.
-        let small = (expectedSize.map { $0 < 2 * partSize } ?? false) || concurrency < 2
-        let head = small ? nil : try await headDownload(bucketName: bucketName, name: name, context: context)
-        if let head, head.length >= 2 * partSize {
-            let digest = try await downloadPieces(
-                bucketName: bucketName, name: name, length: head.length,
-                pieceSize: min(partSize, Self.maximumDownloadPieceSize), concurrency: concurrency,
-                singleStreamRate: singleStreamRate,
-                into: writer,
-                progress: progress
-            )
-            if let expected = head.sha1, digest != expected {
-                throw B2Error(
-                    .integrity, "The downloaded bytes of \(name) hash to \(digest), but B2 holds \(expected): retry",
-                    context: context
-                )
-            }
-            result = B2DownloadResult(length: head.length, sha1: head.sha1, modifiedMillis: head.modified)
-        } else {
-            let size = expectedSize ?? head?.length
-            result = try await download(bucketName: bucketName, name: name, expectedSize: size, progress: progress) {
-                chunk in
-                try writer.write(chunk, at: offset)
-                offset += Int64(chunk.readableBytes)
-            }
-        }
-        try writer.synchronize()
-        return result
-    }
-
-    /// Size, SHA-1 and modification time of a file, from a HEAD request.
-    private func headDownload(bucketName: String, name: String, context: B2Error.Context) async throws
-        -> (length: Int64, sha1: String?, modified: Int64?)
-    {
-        let response = try await openDownload(
-            bucketName: bucketName, name: name, range: nil, operation: "look up b2://\(bucketName)/\(name)",
-            context: context, method: .HEAD
-        )
-        let (sha1, modified) = Self.integrityHeaders(response.headers)
-        let length = response.headers.first(name: "Content-Length").flatMap { Int64($0) } ?? 0
-        return (length, sha1, modified)
+        try await checkReadable(bucketName: bucketName, name: name)
+        let partSize = max(try await account().recommendedPartSize, 1)
+        let facts = try await FileDownload(
+            source: NativeDownloadSource(client: self, bucketName: bucketName, name: name), path: path,
+            expectedSize: expectedSize, pieceSize: min(partSize, Self.maximumDownloadPieceSize),
+            piecedFrom: 2 * partSize, concurrency: concurrency, singleStreamRate: singleStreamRate, logger: logger,
+            progress: progress
+        ).run()
+        return B2DownloadResult(length: facts.length, sha1: facts.digest?.hex, modifiedMillis: facts.modifiedMillis)
     }
 
     /// Checks the key may read `name` before any request, with a message that says why not.
@@ -310,6 +226,15 @@ extension B2Client {
     /// How many received bytes are hashed at a time, beside the receipt of the next ones: a large download's
     /// receive buffers are reused once hashed, so a batch stays within their pool (`LargeDownload.pooledReads`).
     static var hashBatchSize: Int { 1 << 20 }
+
+    /// The largest ranged request when a large file is downloaded in parallel: at B2's recommended part size (100
+    /// MB) a piece is at least `largeDownloadSize`, so each reads on a connection of its own.
+    static var maximumDownloadPieceSize: Int64 { 64 << 20 }
+
+    /// A first stream at least this fast (bytes per second) carries a whole file alone: more connections would
+    /// only share its bandwidth and the machine's cores, as with a server on the same machine or network. Over
+    /// the internet a stream is slower, and a file comes in parallel pieces.
+    public static var singleStreamRate: Double { 300_000_000 }
 
     /// The smallest download body read on a connection of its own: below it, a new connection (a TLS handshake
     /// on B2) costs more than large reads save.

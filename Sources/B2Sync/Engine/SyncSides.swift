@@ -109,10 +109,9 @@ struct SyncSides: Sendable {
         case (.bucket(let path), .folder(let root)) where path.scheme == .s3:
             let target = try localPath(of: object.name, in: root)
             try Self.makeParentFolders(of: target, under: root)
-            try await S3FileDownload(
-                client: s3!, bucket: path.bucket, key: sourceName, size: object.size,
-                modifiedMillis: object.modifiedMillis, pieceSize: s3PieceSize
-            ).run(to: target, progress: meter.update)
+            try await s3!.download(
+                bucket: path.bucket, key: sourceName, to: target, expectedSize: object.size,
+                modifiedMillis: object.modifiedMillis, pieceSize: s3PieceSize, progress: meter.update)
             return nil
         case (.bucket(let path), .folder(let root)):
             let target = try localPath(of: object.name, in: root)
