@@ -78,10 +78,10 @@ public struct SyncEngine: Sendable {
         let temporaries = Mutex<[String]>([])
         let statistics = FilterStatistics()
         let plan = SyncPlan(
-            source: try await sides.listing(of: source, onTemporary: { _ in }),
-            destination: try await sides.listing(
-                of: destination, onTemporary: { name in temporaries.withLock { $0.append(name) } }
-            ),
+            source: try await sides.source.listing(onTemporary: { _ in }),
+            destination: try await sides.destination.listing(onTemporary: { name in
+                temporaries.withLock { $0.append(name) }
+            }),
             filter: options.filter,
             statistics: statistics,
             isSame: { from, to in try await isSame(from, to, comparison: options.comparison, sides: sides) }
@@ -126,7 +126,7 @@ public struct SyncEngine: Sendable {
                         group.addTask { await delete(object, sides: sides) }
                         inFlight += 1
                     case .copy(let object, let reason):
-                        if case .folder = destination, let problem = LocalName.problem(with: object.name) {
+                        if let problem = sides.destination.problem(with: object.name) {
                             summary.refused.append(.init(name: object.name, reason: problem))
                             observer(.refused(name: object.name, reason: problem))
                             continue
@@ -155,11 +155,8 @@ public struct SyncEngine: Sendable {
         }
         summary.unmatchedIncludes = statistics.unmatchedIncludes(of: options.filter).map(\.pattern)
         if let runId { try await state?.finishRun(runId, summary) }
-        if !options.dryRun, case .folder(let root) = destination {
-            for name in temporaries.withLock({ $0 })
-            where (try? sides.localPath(of: name, in: root)).map({ unlink($0) == 0 }) ?? false {
-                summary.temporariesRemoved += 1
-            }
+        if !options.dryRun {
+            summary.temporariesRemoved += sides.destination.removeTemporaries(temporaries.withLock { $0 })
         }
         return summary
     }
@@ -213,12 +210,10 @@ public struct SyncEngine: Sendable {
         async -> Outcome
     {
         do {
-            let created = try await sides.copy(object) { bytes in
-                observer(.progress(bytes: moved.add(bytes)))
-            }
-            var localPath: String?
-            if case .folder(let root) = sides.destination { localPath = root + "/" + object.name }
-            try await state?.recordCopied(object, localPath: localPath, copy: created)
+            let meter = DeltaMeter { bytes in observer(.progress(bytes: moved.add(bytes))) }
+            let created = try await sides.transfer.move(object, progress: meter.update)
+            try await state?.recordCopied(
+                object, localPath: sides.destination.catalogPath(of: object.name), copy: created)
             observer(.copied(object, reason, dryRun: false))
             return .copied(object)
         } catch {
@@ -230,15 +225,13 @@ public struct SyncEngine: Sendable {
     /// as arrived (once: the row is there afterwards).
     private func recordIfMissing(_ object: SyncObject, sides: SyncSides) async throws {
         guard let state, try await !state.hasCatalogEntry(name: object.name) else { return }
-        var localPath: String?
-        if case .folder(let root) = sides.destination { localPath = root + "/" + object.name }
-        try await state.recordCopied(object, localPath: localPath, copy: nil)
+        try await state.recordCopied(object, localPath: sides.destination.catalogPath(of: object.name), copy: nil)
         observer(.copied(object, .new, dryRun: false))
     }
 
     private func delete(_ object: SyncObject, sides: SyncSides) async -> Outcome {
         do {
-            try await sides.delete(object)
+            try await sides.destination.delete(object)
             try await state?.recordDeleted(name: object.name)
             observer(.deleted(object, dryRun: false))
             return .deleted(object)
@@ -258,8 +251,8 @@ public struct SyncEngine: Sendable {
         case .sizeAndTime:
             return sameTime(source, destination, sides: sides)
         case .checksum:
-            guard let left = try await sha1(of: source, on: sides.source, sides: sides),
-                let right = try await sha1(of: destination, on: sides.destination, sides: sides)
+            guard let left = try await sides.source.sha1(of: source, state: state),
+                let right = try await sides.destination.sha1(of: destination, state: state)
             else { return sameTime(source, destination, sides: sides) }
             return left == right
         }
@@ -272,24 +265,6 @@ public struct SyncEngine: Sendable {
         guard sides.destination.holdsUploadTimes else { return source.modifiedMillis == destination.modifiedMillis }
         let changed = source.modifiedMillis >= 0 ? source.modifiedMillis / 1000 : (source.modifiedMillis - 999) / 1000
         return destination.modifiedMillis >= changed * 1000
-    }
-
-    /// The SHA-1 of an object: B2's for a bucket (nil when B2 does not know it); for a local file, the one cached
-    /// in the state database for the same path, size, time and inode, else computed once and cached.
-    private func sha1(of object: SyncObject, on side: SyncEndpoint, sides: SyncSides) async throws -> String? {
-        guard case .folder(let root) = side else { return object.sha1 }
-        let path = try sides.localPath(of: object.name, in: root)
-        let inode = object.inode ?? 0
-        if let cached = try await state?.cachedSHA1(
-            path: path, size: object.size, modifiedMillis: object.modifiedMillis, inode: inode)
-        {
-            return cached
-        }
-        let computed = try LocalDigest.sha1(ofFileAt: path)
-        try await state?.storeSHA1(
-            computed, path: path, size: object.size, modifiedMillis: object.modifiedMillis, inode: inode
-        )
-        return computed
     }
 }
 
