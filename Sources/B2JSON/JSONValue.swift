@@ -46,6 +46,9 @@ public enum JSONValue: Sendable, Equatable {
     /// An integer value, or a literal `null` when `value` is nil.
     public static func optional(_ value: Int64?) -> JSONValue { value.map { .int($0) } ?? .null }
 
+    /// An array of strings.
+    public static func strings(_ values: [String]) -> JSONValue { .array(values.map { .string($0) }) }
+
     /// An object of the members that have a value, in order (a nil value leaves its key out, unlike `.null`).
     public static func object(omittingNils members: [(String, JSONValue?)]) -> JSONValue {
         .object(members.compactMap { key, value in value.map { (key, $0) } })

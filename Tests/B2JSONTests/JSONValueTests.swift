@@ -26,6 +26,7 @@ struct JSONValueTests {
     func omittingNils() {
         let value = JSONValue.object(omittingNils: [("a", 1), ("b", nil), ("c", .null)])
         #expect(value.serialized() == #"{"a":1,"c":null}"#)
+        #expect(JSONValue.strings(["x", "y"]) == ["x", "y"])
     }
 
     @Test("Codable: a value encodes as the JSON it stands for and decodes back")
