@@ -38,7 +38,9 @@ struct CredentialsFile: Sendable {
 
     /// Checks the contents of a file.
     static func parse(_ data: Data, path: String) throws -> CredentialsFile {
-        guard case .object(let members)? = try? JSONParser.parse(Array(data)) else {
+        // Editors on Windows save a UTF-8 byte-order mark; JSON itself must not start with one.
+        let bytes = data.starts(with: [0xEF, 0xBB, 0xBF]) ? Array(data.dropFirst(3)) : Array(data)
+        guard case .object(let members)? = try? JSONParser.parse(bytes) else {
             throw B2Error(
                 .configuration, "The credentials file \(path) is not a JSON object: it should read \(expected)"
             )
