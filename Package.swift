@@ -12,6 +12,7 @@ let package = Package(
         .library(name: "B2Tables", targets: ["B2Tables"]),
         .library(name: "Parquet", targets: ["Parquet"]),
         .library(name: "B2SigV4", targets: ["B2SigV4"]),
+        .library(name: "B2JSON", targets: ["B2JSON"]),
         .library(name: "B2Service", targets: ["B2Service"]),
     ],
     dependencies: [
@@ -30,6 +31,7 @@ let package = Package(
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
+        .target(name: "B2JSON"),
         .target(
             name: "B2SigV4",
             dependencies: [
@@ -39,6 +41,7 @@ let package = Package(
         .target(
             name: "B2Kit",
             dependencies: [
+                "B2JSON",
                 "B2SigV4",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -54,6 +57,7 @@ let package = Package(
         .target(
             name: "B2Emulator",
             dependencies: [
+                "B2JSON",
                 "B2SigV4",
                 .target(name: "CMalloc", condition: .when(platforms: [.linux])),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -80,6 +84,7 @@ let package = Package(
         .target(
             name: "B2Service",
             dependencies: [
+                "B2JSON",
                 "B2Kit",
                 "B2SigV4",
                 "B2Sync",
@@ -101,11 +106,12 @@ let package = Package(
         .target(name: "Parquet", dependencies: ["CZlib"]),
         .target(
             name: "B2Tables",
-            dependencies: ["B2Kit", "Parquet", .product(name: "NIOCore", package: "swift-nio")]
+            dependencies: ["B2JSON", "B2Kit", "B2SigV4", "Parquet", .product(name: "NIOCore", package: "swift-nio")]
         ),
         .target(
             name: "B2KitCLI",
             dependencies: [
+                "B2JSON",
                 "B2Kit",
                 "B2Sync",
                 "B2Tables",
@@ -120,11 +126,13 @@ let package = Package(
             name: "b2kit",
             dependencies: [
                 "B2Emulator",
+                "B2JSON",
                 "B2Service",
                 "B2Kit",
                 "B2Sync",
                 "B2Tables",
                 "B2KitCLI",
+                "B2SigV4",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -198,6 +206,10 @@ let package = Package(
             ]
         ),
         .testTarget(
+            name: "B2JSONTests",
+            dependencies: ["B2JSON"]
+        ),
+        .testTarget(
             name: "B2SigV4Tests",
             dependencies: ["B2SigV4"],
             resources: [.copy("Resources/botocore-vectors.json")]
@@ -206,6 +218,7 @@ let package = Package(
             name: "B2EmulatorTests",
             dependencies: [
                 "B2Emulator",
+                "B2JSON",
                 "B2SigV4",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]

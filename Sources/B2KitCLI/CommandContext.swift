@@ -44,7 +44,15 @@ public struct CommandContext: Sendable {
         if !quiet, !json { standardOutput(line + "\n") }
     }
 
-    /// Prints a JSON value on one line.
+    /// Prints a value as JSON on one line: keys sorted, slashes unescaped.
+    func printJSON(_ value: some Encodable) {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        guard let data = try? encoder.encode(value) else { return }
+        standardOutput(String(decoding: data, as: UTF8.self) + "\n")
+    }
+
+    /// Prints a `JSONSerialization` value on one line: keys sorted, slashes unescaped.
     func printJSON(_ value: Any) {
         guard
             let data = try? JSONSerialization.data(

@@ -5,7 +5,7 @@ enum SigV4Canonical {
 
     /// Encodes each decoded name and value, sorts by encoded name then value, joins with `&`.
     static func query(_ items: [(String, String)]) -> String {
-        encodedQuery(items.map { (SigV4PercentEncoding.encode($0.0), SigV4PercentEncoding.encode($0.1)) })
+        encodedQuery(items.map { (PercentEncoding.sigV4.encode($0.0), PercentEncoding.sigV4.encode($0.1)) })
     }
 
     /// Sorts already-encoded pairs by name then value and joins them.

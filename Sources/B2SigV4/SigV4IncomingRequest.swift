@@ -48,8 +48,8 @@ public struct SigV4IncomingRequest: Sendable, Equatable {
     /// - Parameter name: The decoded parameter name.
     /// - Returns: The decoded value, or `nil` when absent or malformed.
     public func queryValue(_ name: String) -> String? {
-        for (encodedName, encodedValue) in encodedQueryPairs where SigV4PercentEncoding.decode(encodedName) == name {
-            return SigV4PercentEncoding.decode(encodedValue)
+        for (encodedName, encodedValue) in encodedQueryPairs where PercentEncoding.sigV4.decode(encodedName) == name {
+            return PercentEncoding.sigV4.decode(encodedValue)
         }
         return nil
     }

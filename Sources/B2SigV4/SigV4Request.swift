@@ -63,7 +63,7 @@ public struct SigV4Request: Sendable, Equatable {
     }
 
     /// The path encoded once, keeping `/`: the text for the request line and the canonical request.
-    public var encodedPath: String { SigV4PercentEncoding.encodePath(path) }
+    public var encodedPath: String { PercentEncoding.sigV4Path.encode(path) }
 
     /// The query encoded and sorted as in the canonical request, such as `max-keys=2&prefix=J`; empty without query.
     public var encodedQuery: String { SigV4Canonical.query(query.map { ($0.name, $0.value) }) }

@@ -140,13 +140,13 @@ public struct SigV4Verifier: Sendable {
         _ request: SigV4IncomingRequest, signedHeaders: [String], droppingSignature: Bool, payload: SigV4Payload,
         presigned: Bool
     ) throws(SigV4VerificationError) -> String {
-        guard let path = SigV4PercentEncoding.decode(request.rawPath.isEmpty ? "/" : request.rawPath) else {
+        guard let path = PercentEncoding.sigV4.decode(request.rawPath.isEmpty ? "/" : request.rawPath) else {
             throw .malformed("the path has a malformed percent escape", presigned: presigned)
         }
         var pairs: [(String, String)] = []
         for (name, value) in request.encodedQueryPairs {
-            guard let decodedName = SigV4PercentEncoding.decode(name),
-                let decodedValue = SigV4PercentEncoding.decode(value)
+            guard let decodedName = PercentEncoding.sigV4.decode(name),
+                let decodedValue = PercentEncoding.sigV4.decode(value)
             else {
                 throw .malformed("the query has a malformed percent escape", presigned: presigned)
             }
@@ -155,7 +155,7 @@ public struct SigV4Verifier: Sendable {
         }
         let block = SigV4Canonical.headerBlock(request.headers, names: signedHeaders)
         return SigV4Canonical.request(
-            method: request.method, encodedPath: SigV4PercentEncoding.encodePath(path),
+            method: request.method, encodedPath: PercentEncoding.sigV4Path.encode(path),
             encodedQuery: SigV4Canonical.query(pairs), canonicalHeaders: block,
             signedHeaders: signedHeaders.joined(separator: ";"),
             payloadHash: payload.hash)

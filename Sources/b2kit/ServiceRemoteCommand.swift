@@ -1,4 +1,5 @@
 import ArgumentParser
+import B2JSON
 import B2Kit
 import B2Service
 import Foundation
@@ -32,8 +33,11 @@ struct ServiceRemoteCommand: AsyncParsableCommand {
         }
     }
 
-    static func print(_ object: [String: Any]) throws {
-        let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .prettyPrinted])
+    /// Prints an answer as indented JSON, keys sorted.
+    static func print(_ answer: JSONValue) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
+        let data = try encoder.encode(answer)
         FileHandle.standardOutput.write(data + Data("\n".utf8))
     }
 
@@ -51,14 +55,9 @@ struct ServiceRemoteCommand: AsyncParsableCommand {
                 throw ValidationError(
                     "set B2_APPLICATION_KEY_ID and B2_APPLICATION_KEY (the key is never taken as an argument)")
             }
-            let credentials: [String: Any] = ["type": "application_key", "key_id": keyId, "application_key": key]
             try ServiceRemoteCommand.print(
                 try await target.client().send(
-                    "POST", "/v1/connections",
-                    json: [
-                        "name": name, "provider_type": "backblaze",
-                        "provider_config": ["credentials": credentials],
-                    ]))
+                    "POST", "/v1/connections", json: ConnectionRequest(name: name, keyId: keyId, applicationKey: key)))
         }
     }
 
@@ -88,11 +87,9 @@ struct ServiceRemoteCommand: AsyncParsableCommand {
         var delete = false
 
         func run() async throws {
-            var body: [String: Any] = [
-                "connection_id": connection, "source_path": source, "destination": destination, "sync_mode": mode,
-                "include_patterns": include, "exclude_patterns": exclude, "delete": delete,
-            ]
-            if let interval { body["polling_interval_seconds"] = interval }
+            let body = SyncRequest(
+                connectionId: connection, sourcePath: source, destination: destination, syncMode: mode,
+                pollingIntervalSeconds: interval, includePatterns: include, excludePatterns: exclude, delete: delete)
             try ServiceRemoteCommand.print(try await target.client().send("POST", "/v1/syncs", json: body))
         }
     }
@@ -109,15 +106,15 @@ struct ServiceRemoteCommand: AsyncParsableCommand {
         func run() async throws {
             let client = try target.client()
             var run = try await client.send("POST", "/v1/syncs/\(sync)/trigger")
-            guard wait, let id = run["id"] as? String else { return try ServiceRemoteCommand.print(run) }
-            while let status = run["status"] as? String, status == "queued" || status == "running" {
+            guard wait, case .string(let id)? = run["id"] else { return try ServiceRemoteCommand.print(run) }
+            while case .string(let status)? = run["status"], status == "queued" || status == "running" {
                 try await Task.sleep(for: .milliseconds(200))
                 run = try await client.send("GET", "/v1/syncs/\(sync)/runs/\(id)")
             }
             try ServiceRemoteCommand.print(run)
-            switch run["status"] as? String {
-            case "succeeded": return
-            case "partial": throw ExitCode(3)
+            switch run["status"] {
+            case .string("succeeded")?: return
+            case .string("partial")?: throw ExitCode(3)
             default: throw ExitCode(1)
             }
         }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import B2Service
+import B2SigV4
 import Foundation
 
 /// `b2kit service token create|revoke|list`: API tokens, stored only as SHA-256 hashes.
@@ -47,13 +48,12 @@ struct ServiceTokenCommand: AsyncParsableCommand {
 
         func run() async throws {
             let store = try await ServiceDatabase.open(database.db)
-            let formatter = ISO8601DateFormatter()
             print("id\tname\trole\tcreated\tlast_used\tstate")
             for token in try await store.tokens() {
-                let state = token.revokedAt.map { "revoked " + formatter.string(from: $0) } ?? "valid"
-                let used = token.lastUsedAt.map(formatter.string(from:)) ?? "never"
+                let state = token.revokedAt.map { "revoked " + ISO8601Timestamp.string(from: $0) } ?? "valid"
+                let used = token.lastUsedAt.map { ISO8601Timestamp.string(from: $0) } ?? "never"
                 print(
-                    "\(token.id)\t\(token.name)\t\(token.role)\t\(formatter.string(from: token.createdAt))\t\(used)"
+                    "\(token.id)\t\(token.name)\t\(token.role)\t\(ISO8601Timestamp.string(from: token.createdAt))\t\(used)"
                         + "\t\(state)")
             }
         }

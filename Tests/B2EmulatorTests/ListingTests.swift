@@ -1,3 +1,4 @@
+import B2JSON
 import Testing
 
 @testable import B2Emulator

@@ -1,3 +1,4 @@
+import B2JSON
 import NIOCore
 import Testing
 
@@ -5,31 +6,6 @@ import Testing
 
 @Suite("Wire formats")
 struct ProtocolTests {
-    @Test(
-        "B2's percent-encoding vectors round-trip",
-        arguments: [
-            (" ", "%20"), ("!", "!"), ("\"", "%22"), ("#", "%23"), ("$", "$"), ("%", "%25"), ("&", "%26"),
-            ("'", "'"), ("(", "("), (")", ")"), ("*", "*"), ("+", "%2B"), (",", "%2C"), ("-", "-"), (".", "."),
-            ("/", "/"), ("0", "0"), (":", ":"), (";", ";"), ("<", "%3C"), ("=", "="), (">", "%3E"), ("?", "%3F"),
-            ("@", "@"), ("[", "%5B"), ("\\", "%5C"), ("]", "%5D"), ("^", "%5E"), ("_", "_"), ("`", "%60"),
-            ("{", "%7B"), ("|", "%7C"), ("}", "%7D"), ("~", "~"), ("\u{7F}", "%7F"), ("\u{10FFFF}", "%F4%8F%BF%BF"),
-            ("é", "%C3%A9"), ("dir/héllo wörld+plus.txt", "dir/h%C3%A9llo%20w%C3%B6rld%2Bplus.txt"),
-        ]
-    )
-    func percentEncoding(decoded: String, encoded: String) {
-        #expect(B2PercentEncoding.encode(decoded) == encoded)
-        #expect(B2PercentEncoding.decode(encoded) == decoded)
-    }
-
-    @Test("Decoding treats + as space and rejects broken escapes")
-    func percentDecoding() {
-        #expect(B2PercentEncoding.decode("a+b") == "a b")
-        #expect(B2PercentEncoding.decode("%41%2b") == "A+")
-        #expect(B2PercentEncoding.decode("%4") == nil)
-        #expect(B2PercentEncoding.decode("%zz") == nil)
-        #expect(B2PercentEncoding.decode("%C3") == nil)
-    }
-
     @Test("JSON parses what clients send, nulls included")
     func jsonParse() throws {
         let value = try JSONValue.parse(

@@ -1,3 +1,4 @@
+import B2SigV4
 import HTTPTypes
 import NIOCore
 import Testing
@@ -37,7 +38,7 @@ struct UploadDownloadTests {
             #expect(download.status == .ok)
             #expect(download.bytes == data)
             #expect(download.headers[HTTPField.Name("x-bz-content-sha1")!] == B2TestClient.sha1(data))
-            #expect(download.headers[HTTPField.Name("x-bz-file-name")!] == B2PercentEncoding.encode(Self.name))
+            #expect(download.headers[HTTPField.Name("x-bz-file-name")!] == PercentEncoding.b2.encode(Self.name))
             #expect(download.headers[HTTPField.Name("x-bz-info-note")!] == "a%20b%2Bc/%C3%A9")
             #expect(download.headers[.contentDisposition] == "attachment")
             #expect(download.headers[HTTPField.Name("x-bz-file-id")!] == fileId)

@@ -20,7 +20,7 @@ struct B2ClientTests {
             "b2_start_large_file",
             [
                 "bucketId": .string(bucket.bucketId), "fileName": .string(name), "contentType": "b2/x-auto",
-                "fileInfo": .object(["large_file_sha1": .string(largeFileSha1)]),
+                "fileInfo": ["large_file_sha1": .string(largeFileSha1)],
             ],
             operation: "start"
         )

@@ -404,6 +404,15 @@ struct ConfigTests {
         }
     }
 
+    @Test("a credentials JSON file saved with a UTF-8 byte-order mark reads as without one")
+    func credentialsFileWithByteOrderMark() throws {
+        let sandbox = try Sandbox()
+        let path = try sandbox.write("creds.json", "\u{FEFF}" + #"{"key_id": "bom-id", "application_key": "bom-key"}"#)
+        let resolved = try ConfigurationResolver.resolve(sandbox.inputs(credentialsPath: path))
+        #expect(credentials(resolved)?.keyId == "bom-id")
+        #expect(credentials(resolved)?.applicationKey == "bom-key")
+    }
+
     @Test(
         "a bad credentials JSON file is an error naming the file and the field",
         arguments: [

@@ -136,7 +136,7 @@ public struct MotoServer: Sendable {
     private static func iam(_ endpoint: String, _ parameters: [String: String]) async throws -> String {
         let form = (parameters.merging(["Version": "2010-05-08"]) { $1 })
             .sorted { $0.key < $1.key }
-            .map { "\(SigV4PercentEncoding.encode($0.key))=\(SigV4PercentEncoding.encode($0.value))" }
+            .map { "\(PercentEncoding.sigV4.encode($0.key))=\(PercentEncoding.sigV4.encode($0.value))" }
             .joined(separator: "&")
         let host = String(endpoint.dropFirst("http://".count))
         let signable = SigV4Request(

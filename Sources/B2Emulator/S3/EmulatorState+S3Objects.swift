@@ -308,11 +308,11 @@ struct S3CopySource: Equatable {
             let query = text[text.index(after: mark)...]
             text = text[..<mark]
             for pair in query.split(separator: "&") where pair.hasPrefix("versionId=") {
-                versionId = String(pair.dropFirst("versionId=".count)).removingPercentEncoding
+                versionId = PercentEncoding.sigV4.decode(pair.dropFirst("versionId=".count))
             }
         }
         if text.hasPrefix("/") { text = text.dropFirst() }
-        guard let decoded = String(text).removingPercentEncoding, let slash = decoded.firstIndex(of: "/"),
+        guard let decoded = PercentEncoding.sigV4.decode(text), let slash = decoded.firstIndex(of: "/"),
             decoded.index(after: slash) < decoded.endIndex, slash > decoded.startIndex
         else {
             throw S3Error.invalidArgument(

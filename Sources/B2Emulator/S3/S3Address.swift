@@ -1,3 +1,4 @@
+import B2SigV4
 import Foundation
 
 /// Where an S3 request points: a bucket and a key, from the `Host` header (virtual-host style) or the path
@@ -29,7 +30,7 @@ struct S3Address: Equatable, Sendable {
     ///   - rawPath: the path as sent, percent-encoded, without the query.
     /// - Returns: the address, or nil when the path is not valid percent-encoded UTF-8.
     init?(authority: String?, rawPath: String) {
-        guard let path = rawPath.removingPercentEncoding else { return nil }
+        guard let path = PercentEncoding.sigV4.decode(rawPath) else { return nil }
         let trimmed = path.hasPrefix("/") ? String(path.dropFirst()) : path
         if let bucket = Self.virtualHostBucket(authority: authority) {
             self.bucket = bucket

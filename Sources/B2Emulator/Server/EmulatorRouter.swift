@@ -1,3 +1,4 @@
+import B2JSON
 import HTTPTypes
 import Hummingbird
 import NIOCore

@@ -1,3 +1,4 @@
+import B2JSON
 import Foundation
 
 /// A credentials JSON file in the Algorithmia style: `{"key_id": "...", "application_key": "..."}`.
@@ -37,11 +38,14 @@ struct CredentialsFile: Sendable {
 
     /// Checks the contents of a file.
     static func parse(_ data: Data, path: String) throws -> CredentialsFile {
-        guard let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] else {
+        // Editors on Windows save a UTF-8 byte-order mark; JSON itself must not start with one.
+        let bytes = data.starts(with: [0xEF, 0xBB, 0xBF]) ? Array(data.dropFirst(3)) : Array(data)
+        guard case .object(let members)? = try? JSONParser.parse(bytes) else {
             throw B2Error(
                 .configuration, "The credentials file \(path) is not a JSON object: it should read \(expected)"
             )
         }
+        let object = JSONValue.object(members)
         let keyIdValue = object[keyIdField]
         let applicationKeyValue = object[applicationKeyField]
         if keyIdValue == nil, applicationKeyValue == nil {
@@ -56,14 +60,15 @@ struct CredentialsFile: Sendable {
         return CredentialsFile(path: path, keyId: keyId, applicationKey: applicationKey)
     }
 
-    private static func field(_ name: String, _ value: Any?, in object: [String: Any], path: String) throws -> String {
+    private static func field(_ name: String, _ value: JSONValue?, in object: JSONValue, path: String) throws -> String
+    {
         guard let value else {
             throw B2Error(
                 .configuration,
                 "The credentials file \(path) has no \(name)\(found(object)): it should read \(expected)"
             )
         }
-        guard let text = value as? String else {
+        guard case .string(let text) = value else {
             throw B2Error(
                 .configuration, "\(name) in the credentials file \(path) is not a string: it should read \(expected)"
             )
@@ -76,9 +81,10 @@ struct CredentialsFile: Sendable {
     }
 
     /// The field names the file does have (names only, never values), so a wrong spelling is easy to see.
-    private static func found(_ object: [String: Any]) -> String {
+    private static func found(_ object: JSONValue) -> String {
         let known: Set<String> = [keyIdField, applicationKeyField]
-        let others = object.keys.filter { !known.contains($0) }.sorted()
+        guard case .object(let members) = object else { return "" }
+        let others = members.map(\.0).filter { !known.contains($0) }.sorted()
         guard !others.isEmpty else { return "" }
         let shown = others.prefix(6).map { $0.count > 40 ? "\($0.prefix(40))..." : $0 }
         return " (it has \(shown.joined(separator: ", "))\(others.count > 6 ? ", ..." : ""))"

@@ -1,3 +1,5 @@
+import B2SigV4
+
 extension B2Client {
     /// The latest visible version of `name`, or nil when there is none.
     public func fileVersion(in bucket: B2Bucket, named name: String) async throws -> B2FileVersion? {
@@ -64,6 +66,7 @@ extension B2Client {
     /// The friendly download URL of a file: `downloadUrl/file/BUCKET/NAME`, the name percent-encoded.
     public func downloadURL(bucketName: String, fileName: String) async throws -> String {
         let account = try await account()
-        return "\(account.downloadURL)/file/\(B2NameEncoding.encode(bucketName))/\(B2NameEncoding.encode(fileName))"
+        return
+            "\(account.downloadURL)/file/\(PercentEncoding.b2.encode(bucketName))/\(PercentEncoding.b2.encode(fileName))"
     }
 }

@@ -1,3 +1,5 @@
+import B2JSON
+
 /// A newly created application key, with its secret (shown by B2 only once).
 public struct B2NewApplicationKey: Decodable, Sendable {
     /// The key id.
@@ -27,7 +29,7 @@ extension B2Client {
     ) async throws -> B2NewApplicationKey {
         let account = try await account()
         try await require("writeKeys", to: "create key \(name)")
-        var parameters: [String: JSONParameter] = [
+        var parameters: [String: JSONValue] = [
             "accountId": .string(account.accountId), "keyName": .string(name), "capabilities": .strings(capabilities),
         ]
         if let buckets { parameters["bucketIds"] = .strings(buckets) }
@@ -43,7 +45,7 @@ extension B2Client {
         var keys: [B2ApplicationKey] = []
         var start: String?
         repeat {
-            var parameters: [String: JSONParameter] = ["accountId": .string(account.accountId), "maxKeyCount": 1000]
+            var parameters: [String: JSONValue] = ["accountId": .string(account.accountId), "maxKeyCount": 1000]
             if let start { parameters["startApplicationKeyId"] = .string(start) }
             let page: B2Wire.Keys = try await call("b2_list_keys", parameters, operation: "list keys")
             keys += page.keys
@@ -69,7 +71,7 @@ extension B2Client {
         let bucket = try await bucket(named: name)
         let account = try await account()
         try await require("writeBuckets", to: "update bucket \(name)")
-        var parameters: [String: JSONParameter] = [
+        var parameters: [String: JSONValue] = [
             "accountId": .string(account.accountId), "bucketId": .string(bucket.bucketId), "bucketType": .string(type),
         ]
         if let revision { parameters["ifRevisionIs"] = .int(revision) }

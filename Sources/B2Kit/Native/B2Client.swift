@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import B2JSON
 import Foundation
 import Logging
 import NIOCore
@@ -80,12 +81,14 @@ public struct B2Client: Sendable {
     /// Calls a JSON endpoint with the current token, renewing it once on 401 and retrying by the policy.
     func call<Response: Decodable>(
         _ name: String,
-        _ parameters: [String: JSONParameter],
+        _ parameters: [String: JSONValue],
         operation: String,
         context: B2Error.Context = .init(),
         as type: Response.Type = Response.self
     ) async throws -> Response {
-        let body = try JSONParameter.object(parameters).encoded()
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let body = Array(try encoder.encode(parameters))
         var token = ""
         return try await retryLoop.run(
             name,

@@ -1,3 +1,5 @@
+import B2JSON
+
 /// The files under a prefix, fetched page by page as the sequence is iterated (never the whole listing at once).
 public struct B2FileListing: AsyncSequence, Sendable {
     /// A file version or folder entry.
@@ -31,7 +33,7 @@ public struct B2FileListing: AsyncSequence, Sendable {
         }
 
         private mutating func fetch() async throws {
-            var parameters: [String: JSONParameter] = [
+            var parameters: [String: JSONValue] = [
                 "bucketId": .string(listing.bucketId), "prefix": .string(listing.prefix),
                 "maxFileCount": .int(Int64(listing.pageSize)),
             ]

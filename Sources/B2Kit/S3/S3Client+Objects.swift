@@ -194,7 +194,7 @@ extension S3Client {
     public func copyObject(sourceBucket: String, sourceKey: String, bucket: String, key: String) async throws
         -> String?
     {
-        let source = SigV4PercentEncoding.encodePath("/\(sourceBucket)/\(sourceKey)")
+        let source = PercentEncoding.sigV4Path.encode("/\(sourceBucket)/\(sourceKey)")
         let document = try await callXML(
             S3Request(
                 "PUT", bucket: bucket, key: key,

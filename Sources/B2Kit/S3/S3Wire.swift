@@ -1,3 +1,4 @@
+import B2SigV4
 import Foundation
 
 /// Small parsers for what S3 sends: ISO 8601 and HTTP dates, quoted ETags.
@@ -8,11 +9,7 @@ enum S3Wire {
 
     /// `2024-03-09T16:05:42.000Z` (with or without fractions).
     static func isoDate(_ text: String) -> Date? {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        if let date = formatter.date(from: text) { return date }
-        formatter.formatOptions = [.withInternetDateTime]
-        return formatter.date(from: text)
+        ISO8601Timestamp.date(from: text)
     }
 
     /// `Sat, 09 Mar 2024 16:05:42 GMT`.

@@ -172,7 +172,7 @@ extension B2Client {
             token = account.authorizationToken
             logger.debug("Downloading", metadata: ["b2.operation": "\(operation)", "b2.attempt": "\(attempt)"])
             let url =
-                "\(account.downloadURL)/file/\(B2NameEncoding.encode(bucketName))/\(B2NameEncoding.encode(name))"
+                "\(account.downloadURL)/file/\(PercentEncoding.b2.encode(bucketName))/\(PercentEncoding.b2.encode(name))"
             var request = HTTPClientRequest(url: url)
             request.method = method
             request.headers.add(name: "Authorization", value: account.authorizationToken)
@@ -205,7 +205,7 @@ extension B2Client {
     static func integrityHeaders(_ headers: HTTPHeaders) -> (sha1: String?, modified: Int64?) {
         var sha1 = headers.first(name: "x-bz-content-sha1")
         if sha1 == "none" || sha1?.count != 40 {
-            sha1 = headers.first(name: "x-bz-info-large_file_sha1").flatMap(B2NameEncoding.decode)
+            sha1 = headers.first(name: "x-bz-info-large_file_sha1").flatMap(PercentEncoding.b2.decode)
         }
         if let value = sha1, value.hasPrefix("unverified:") { sha1 = String(value.dropFirst(11)) }
         let modified =

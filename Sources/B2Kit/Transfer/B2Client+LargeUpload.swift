@@ -1,3 +1,4 @@
+import B2JSON
 import B2SigV4
 import Crypto
 import Foundation
@@ -41,10 +42,10 @@ extension B2Client {
             }
             logger.info("Resuming large upload", metadata: ["b2.file": "\(name)", "b2.parts.done": "\(done.count)"])
         } else {
-            var parameters: [String: JSONParameter] = [
+            var parameters: [String: JSONValue] = [
                 "bucketId": .string(bucket.bucketId), "fileName": .string(name), "contentType": .string(contentType),
             ]
-            parameters["fileInfo"] = .object(info.mapValues { .string($0) })
+            parameters["fileInfo"] = .object(info.map { ($0.key, .string($0.value)) })
             let started: B2FileVersion = try await call(
                 "b2_start_large_file", parameters, operation: operation, context: context
             )

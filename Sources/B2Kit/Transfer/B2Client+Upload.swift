@@ -69,10 +69,10 @@ extension B2Client {
     ) async throws -> B2FileVersion {
         let context = B2Error.Context(bucket: bucket.bucketName, key: name)
         var headers: [(String, String)] = [
-            ("X-Bz-File-Name", B2NameEncoding.encode(name)), ("Content-Type", contentType),
+            ("X-Bz-File-Name", PercentEncoding.b2.encode(name)), ("Content-Type", contentType),
         ]
         for (key, value) in info.sorted(by: { $0.key < $1.key }) {
-            headers.append(("X-Bz-Info-\(key)", B2NameEncoding.encode(value)))
+            headers.append(("X-Bz-Info-\(key)", PercentEncoding.b2.encode(value)))
         }
         let reply: B2FileVersion = try await sendUpload(
             scope: bucket.bucketId,

@@ -16,17 +16,13 @@ public enum AccountOperation {
             let mismatch = resolved.regionMismatch(accountS3ApiURL: account.s3ApiURL)
             let buckets = account.allowedBuckets?.map { $0.name ?? "(deleted bucket \($0.id))" }
             if context.json {
-                var object: [String: Any] = [
-                    "accountId": account.accountId, "keyId": account.keyId, "apiUrl": account.apiURL,
-                    "downloadUrl": account.downloadURL, "s3ApiUrl": account.s3ApiURL,
-                    "capabilities": account.capabilities, "cannot": missing, "profile": resolved.profileName,
-                    "credentialSources": resolved.sources,
-                ]
-                object["region"] = account.region
-                object["allowedBuckets"] = buckets
-                object["namePrefix"] = account.namePrefix
-                object["endpointWarning"] = mismatch?.message
-                context.printJSON(object)
+                context.printJSON(
+                    AccountReport(
+                        accountId: account.accountId, keyId: account.keyId, apiUrl: account.apiURL,
+                        downloadUrl: account.downloadURL, s3ApiUrl: account.s3ApiURL,
+                        capabilities: account.capabilities, cannot: missing, profile: resolved.profileName,
+                        credentialSources: resolved.sources, region: account.region, allowedBuckets: buckets,
+                        namePrefix: account.namePrefix, endpointWarning: mismatch?.message))
                 return
             }
             var lines = [

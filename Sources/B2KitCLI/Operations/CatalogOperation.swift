@@ -1,3 +1,4 @@
+import B2JSON
 import B2Kit
 import B2Sync
 import Foundation
@@ -27,19 +28,12 @@ public enum CatalogOperation {
             for entry in page {
                 count += 1
                 if context.json {
-                    var object: [String: Any] = [
-                        "name": entry.name, "size": entry.size, "modifiedMillis": entry.modifiedMillis,
-                        "syncedAt": entry.syncedAt,
-                    ]
-                    object["sha1"] = entry.sha1
-                    object["contentType"] = entry.contentType
-                    object["uploadTimestamp"] = entry.uploadTimestamp
-                    object["localPath"] = entry.localPath
-                    if let info = entry.fileInfo, let parsed = try? JSONSerialization.jsonObject(with: Data(info.utf8))
-                    {
-                        object["fileInfo"] = parsed
-                    }
-                    context.printJSON(object)
+                    context.printJSON(
+                        CatalogRow(
+                            name: entry.name, size: entry.size, modifiedMillis: entry.modifiedMillis,
+                            syncedAt: entry.syncedAt, sha1: entry.sha1, contentType: entry.contentType,
+                            uploadTimestamp: entry.uploadTimestamp, localPath: entry.localPath,
+                            fileInfo: entry.fileInfo.flatMap { try? JSONParser.parse(Array($0.utf8)) }))
                 } else {
                     let size = String(entry.size).leftPadded(to: 12)
                     context.say("\(size)  \(entry.sha1 ?? String(repeating: "-", count: 40))  \(entry.name)")

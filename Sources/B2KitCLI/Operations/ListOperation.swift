@@ -1,4 +1,5 @@
 import B2Kit
+import B2SigV4
 import Foundation
 
 /// `b2kit ls`: buckets, or files under a path.
@@ -33,23 +34,19 @@ public enum ListOperation {
             let bucket = try await client.bucket(named: path.bucket)
             var prefix = path.key
             if !prefix.isEmpty, !prefix.hasSuffix("/") { prefix += "/" }
-            let timestamps = ISO8601DateFormatter()
             let listing = try await client.listFiles(
                 in: bucket, prefix: prefix, delimiter: recursive ? nil : "/", versions: versions
             )
             for try await entry in listing {
                 if context.json {
-                    var object: [String: Any] = [
-                        "action": entry.action, "fileName": entry.fileName, "size": entry.contentLength,
-                        "uploadTimestamp": entry.uploadTimestamp,
-                    ]
-                    object["fileId"] = entry.fileId
-                    object["contentSha1"] = entry.contentSha1
-                    object["contentType"] = entry.contentType
-                    context.printJSON(object)
+                    context.printJSON(
+                        ListedFile(
+                            action: entry.action, fileName: entry.fileName, size: entry.contentLength,
+                            uploadTimestamp: entry.uploadTimestamp, fileId: entry.fileId,
+                            contentSha1: entry.contentSha1, contentType: entry.contentType))
                 } else if long, entry.action != "folder" {
                     let date = Date(timeIntervalSince1970: Double(entry.uploadTimestamp) / 1000)
-                    let time = timestamps.string(from: date)
+                    let time = ISO8601Timestamp.string(from: date)
                     let size = String(entry.contentLength).leftPadded(to: 12)
                     context.say("\(entry.action.leftPadded(to: 6))  \(size)  \(time)  \(entry.fileName)")
                 } else {

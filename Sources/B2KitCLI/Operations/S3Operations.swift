@@ -1,4 +1,6 @@
+import B2JSON
 import B2Kit
+import B2SigV4
 import Foundation
 import NIOCore
 
@@ -14,19 +16,17 @@ enum S3Operations {
         try await ClientProvider.withS3Client(context) { s3 in
             var prefix = path.key
             if !prefix.isEmpty, !prefix.hasSuffix("/") { prefix += "/" }
-            let timestamps = ISO8601DateFormatter()
             for try await entry in s3.listObjects(bucket: path.bucket, prefix: prefix, delimiter: recursive ? nil : "/")
             {
                 let action = entry.isCommonPrefix ? "folder" : "upload"
                 let millis = Int64((entry.lastModified?.timeIntervalSince1970 ?? 0) * 1000)
                 if context.json {
-                    var object: [String: Any] = [
-                        "action": action, "fileName": entry.key, "size": entry.size, "uploadTimestamp": millis,
-                    ]
-                    object["eTag"] = entry.eTag
-                    context.printJSON(object)
+                    context.printJSON(
+                        ListedFile(
+                            action: action, fileName: entry.key, size: entry.size, uploadTimestamp: millis,
+                            eTag: entry.eTag))
                 } else if long, !entry.isCommonPrefix {
-                    let time = entry.lastModified.map { timestamps.string(from: $0) } ?? ""
+                    let time = entry.lastModified.map { ISO8601Timestamp.string(from: $0) } ?? ""
                     let size = String(entry.size).leftPadded(to: 12)
                     context.say("\(action.leftPadded(to: 6))  \(size)  \(time)  \(entry.key)")
                 } else {
@@ -83,7 +83,9 @@ enum S3Operations {
                 bucket: path.bucket, key: path.key, to: file,
                 progress: context.progress(label: path.key, total: head.contentLength))
             if context.json {
-                context.printJSON(["downloaded": path.description, "to": file, "size": head.contentLength])
+                context.printJSON(
+                    ["downloaded": .string(path.description), "to": .string(file), "size": .int(head.contentLength)]
+                        as JSONValue)
             } else {
                 context.say("downloaded \(path) to \(file) (\(head.contentLength) bytes)")
             }
@@ -167,9 +169,10 @@ enum S3Operations {
 
     private static func report(_ context: CommandContext, action: String, name: String, size: Int64, eTag: String?) {
         if context.json {
-            var object: [String: Any] = [action: name, "size": size]
-            object["eTag"] = eTag
-            context.printJSON(object)
+            context.printJSON(
+                JSONValue.object(omittingNils: [
+                    (action, .string(name)), ("size", .int(size)), ("eTag", eTag.map(JSONValue.string)),
+                ]))
         } else {
             context.say("\(action) \(name) (\(size) bytes, etag \(eTag ?? "unknown"))")
         }

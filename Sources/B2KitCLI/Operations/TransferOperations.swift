@@ -1,3 +1,4 @@
+import B2JSON
 import B2Kit
 import Foundation
 import NIOCore
@@ -49,10 +50,11 @@ public enum TransferOperations {
                     progress: context.progress(label: path.key, total: version.contentLength)
                 )
                 if context.json {
-                    context.printJSON([
-                        "downloaded": path.description, "to": file, "size": result.length,
-                        "sha1": result.sha1.map { $0 as Any } ?? NSNull(),
-                    ])
+                    context.printJSON(
+                        [
+                            "downloaded": .string(path.description), "to": .string(file), "size": .int(result.length),
+                            "sha1": .optional(result.sha1),
+                        ] as JSONValue)
                 } else {
                     context.say("downloaded \(path) to \(file) (\(result.length) bytes)")
                 }
@@ -163,10 +165,11 @@ public enum TransferOperations {
 
     static func report(_ context: CommandContext, action: String, name: String, version: B2FileVersion) {
         if context.json {
-            var object: [String: Any] = [action: name, "size": version.contentLength]
-            object["fileId"] = version.fileId
-            object["sha1"] = version.knownSHA1
-            context.printJSON(object)
+            context.printJSON(
+                JSONValue.object(omittingNils: [
+                    (action, .string(name)), ("size", .int(version.contentLength)),
+                    ("fileId", version.fileId.map(JSONValue.string)), ("sha1", version.knownSHA1.map(JSONValue.string)),
+                ]))
         } else {
             context.say("\(action) \(name) (\(version.contentLength) bytes, sha1 \(version.knownSHA1 ?? "unknown"))")
         }

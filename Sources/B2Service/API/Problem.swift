@@ -36,13 +36,10 @@ public struct Problem: HTTPResponseError, Sendable {
 
     /// Renders the problem as `application/problem+json`.
     public func response(from request: Request, context: some RequestContext) throws -> Response {
-        var body: [String: String] = [
-            "type": "about:blank", "title": title, "status": String(status.code), "detail": detail,
-        ]
-        if let field { body["field"] = field }
-        var object: [String: Any] = body
-        object["status"] = status.code
-        let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let data = try encoder.encode(
+            Body(type: "about:blank", title: title, status: status.code, detail: detail, field: field))
         var headers: HTTPFields = [.contentType: "application/problem+json"]
         if status == .unauthorized { headers[.wwwAuthenticate] = "Bearer" }
         return Response(
@@ -50,5 +47,14 @@ public struct Problem: HTTPResponseError, Sendable {
             headers: headers,
             body: .init(byteBuffer: ByteBuffer(bytes: data))
         )
+    }
+
+    /// The `application/problem+json` document; `field` only when there is one.
+    private struct Body: Encodable {
+        var type: String
+        var title: String
+        var status: Int
+        var detail: String
+        var field: String?
     }
 }

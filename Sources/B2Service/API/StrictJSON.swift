@@ -1,3 +1,4 @@
+import B2JSON
 import Foundation
 import Hummingbird
 
@@ -21,7 +22,7 @@ enum StrictJSON {
 
     /// Decodes `data` as `T`.
     static func decode<T: Decodable>(_ type: T.Type, from data: Data) throws -> T {
-        guard (try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])) is [String: Any] else {
+        guard case .object? = try? JSONParser.parse(Array(data)) else {
             throw Problem(
                 .badRequest, "Malformed JSON",
                 "The body must be one JSON object (Content-Type: application/json): see /openapi.yaml")

@@ -1,4 +1,5 @@
 import B2Kit
+import B2SigV4
 import Foundation
 
 /// Which names a sync considers: ordered include and exclude globs, and a modified-since date.
@@ -40,15 +41,7 @@ public struct SyncFilter: Sendable {
     /// (`2024-05-01T12:00:00Z`, fractional seconds allowed).
     /// - Throws: `B2Error` `.usage` with an example when the text is not such a date.
     public static func parseModifiedSince(_ text: String) throws -> Date {
-        let withFraction = ISO8601DateFormatter()
-        withFraction.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        let plain = ISO8601DateFormatter()
-        plain.formatOptions = [.withInternetDateTime]
-        let day = ISO8601DateFormatter()
-        day.formatOptions = [.withFullDate]
-        for formatter in [plain, withFraction, day] {
-            if let date = formatter.date(from: text) { return date }
-        }
+        if let date = ISO8601Timestamp.date(from: text) { return date }
         throw B2Error(
             .usage,
             "--modified-since '\(text)' is not an ISO 8601 date: write 2024-05-01 or 2024-05-01T12:00:00Z"

@@ -1,4 +1,5 @@
 import B2Kit
+import B2SigV4
 
 /// pandas' type inference for one CSV column.
 enum CSVInference {
@@ -147,7 +148,7 @@ enum CSVInference {
                 continue
             }
             let text = String(decoding: cells[row], as: UTF8.self)
-            guard let value = ISOTimestamp.parse(text) else {
+            guard let value = ISO8601Timestamp.parse(text) else {
                 throw B2Error(
                     .malformedData,
                     "Column \(name) row \(row): '\(text)' is not an ISO 8601 date or date-time (2024-05-01, "

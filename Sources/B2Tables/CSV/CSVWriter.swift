@@ -1,3 +1,5 @@
+import B2SigV4
+
 /// Writes a table as CSV the way pandas' `to_csv(index=False)` does: a header row, `\n` line ends, fields quoted
 /// only when they hold the delimiter, a quote or a line break (quotes doubled), nulls as empty fields, booleans as
 /// `True`/`False`, floats in their shortest round-trip form, timestamps as `YYYY-MM-DD HH:MM:SS[.fraction]`.

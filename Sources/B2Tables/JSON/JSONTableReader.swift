@@ -1,3 +1,4 @@
+import B2JSON
 import B2Kit
 
 /// Reads JSON tables in the shapes data tools write them.
@@ -33,7 +34,7 @@ public enum JSONTableReader {
         limit: Int? = nil
     ) throws -> Table {
         if layout == .lines { return try readLines(bytes, limit: limit) }
-        var document = try JSONParser.parse(bytes)
+        var document = try parse(bytes)
         if let recordsPath {
             for key in recordsPath.split(separator: ".") {
                 guard let inner = document[String(key)] else {
@@ -60,6 +61,19 @@ public enum JSONTableReader {
         }
     }
 
+    /// How tables are read: `NaN` and `Infinity` as pandas writes them, 512 levels deep, every member kept.
+    static let options = JSONParser.Options(allowsNonFiniteNumbers: true, maximumDepth: 512, keepsDuplicateKeys: true)
+
+    /// Parses one JSON document.
+    /// - Throws: `B2Error` `.malformedData` naming the byte and line where the text stops being JSON.
+    static func parse(_ bytes: [UInt8]) throws -> JSONValue {
+        do {
+            return try JSONParser.parse(bytes, options: options)
+        } catch {
+            throw B2Error(.malformedData, error.description)
+        }
+    }
+
     /// Reads JSON Lines, stopping after `limit` rows.
     static func readLines(_ bytes: [UInt8], limit: Int?) throws -> Table {
         var rows: [JSONValue] = []
@@ -72,9 +86,9 @@ public enum JSONTableReader {
             start = end + 1
             if line.allSatisfy({ $0 == 32 || $0 == 9 || $0 == 13 }) { continue }
             do {
-                rows.append(try JSONParser.parse(line))
-            } catch let error as B2Error {
-                throw B2Error(.malformedData, "JSON Lines line \(number): \(error.message)")
+                rows.append(try JSONParser.parse(line, options: options))
+            } catch {
+                throw B2Error(.malformedData, "JSON Lines line \(number): \(error.description)")
             }
         }
         return try table(fromRows: rows)
@@ -133,8 +147,8 @@ enum JSONColumns {
         for value in values {
             switch value {
             case .null: nulls += 1
-            case .integer: booleans = false
-            case .number:
+            case .int: booleans = false
+            case .double:
                 integers = false
                 booleans = false
             case .bool:
@@ -161,12 +175,12 @@ enum JSONColumns {
         for value in values {
             switch (type, value) {
             case (_, .null): builder.appendNull()
-            case (.int64, .integer(let integer)): builder.append(integer)
-            case (.double, .integer(let integer)): builder.append(Double(integer))
-            case (.double, .number(let number)): builder.append(number)
+            case (.int64, .int(let integer)): builder.append(integer)
+            case (.double, .int(let integer)): builder.append(Double(integer))
+            case (.double, .double(let number)): builder.append(number)
             case (.bool, .bool(let flag)): builder.append(flag)
             case (_, .string(let text)): builder.append(text)
-            default: builder.append(JSONTableWriter.text(of: value))
+            default: builder.append(value.serialized())
             }
         }
         return builder.build()

@@ -1,3 +1,5 @@
+import B2JSON
+
 /// Writes a table as JSON records (`[{...}, ...]`) or JSON Lines, as pandas' `to_json(orient="records")` and
 /// `to_json(orient="records", lines=True)` do: nulls and NaN as `null`, dates and timestamps as epoch
 /// milliseconds, keys in column order.
@@ -57,39 +59,10 @@ public struct JSONTableWriter: Sendable {
         }
     }
 
-    /// A JSON value as compact text (for nested values kept as text).
-    static func text(of value: JSONValue) -> String {
-        switch value {
-        case .null: "null"
-        case .bool(let flag): flag ? "true" : "false"
-        case .integer(let integer): String(integer)
-        case .number(let number): number.isFinite ? String(number) : "null"
-        case .string(let text): String(decoding: quoted(text), as: UTF8.self)
-        case .array(let elements): "[" + elements.map(text(of:)).joined(separator: ",") + "]"
-        case .object(let members):
-            "{"
-                + members.map { String(decoding: quoted($0.0), as: UTF8.self) + ":" + text(of: $0.1) }
-                .joined(separator: ",") + "}"
-        }
-    }
-
     /// A JSON string literal.
     static func quoted(_ text: String) -> [UInt8] {
-        var out: [UInt8] = [UInt8(ascii: "\"")]
-        for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "\""): out += Array("\\\"".utf8)
-            case UInt8(ascii: "\\"): out += Array("\\\\".utf8)
-            case 10: out += Array("\\n".utf8)
-            case 13: out += Array("\\r".utf8)
-            case 9: out += Array("\\t".utf8)
-            case 0..<0x20:
-                let hex = String(byte, radix: 16)
-                out += Array(("\\u" + String(repeating: "0", count: 4 - hex.count) + hex).utf8)
-            default: out.append(byte)
-            }
-        }
-        out.append(UInt8(ascii: "\""))
+        var out: [UInt8] = []
+        JSONValue.string(text).write(into: &out)
         return out
     }
 }

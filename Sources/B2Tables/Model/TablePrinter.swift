@@ -1,3 +1,5 @@
+import B2SigV4
+
 /// Renders a table as pandas prints a data frame: the row index on the left, each column right-aligned under its
 /// name, floats of a column with the same number of decimals, nulls as `NaN` (or `NaT` for times).
 struct TablePrinter {

@@ -1,3 +1,4 @@
+import B2JSON
 import B2SigV4
 import Crypto
 import Foundation
@@ -135,13 +136,14 @@ struct B2TestClient: Sendable {
         let target = try await ok("b2_get_upload_url", ["bucketId": .string(bucketId)])
         var headers: HTTPFields = [
             .authorization: target["authorizationToken"]?.stringValue ?? "",
-            HTTPField.Name("X-Bz-File-Name")!: B2PercentEncoding.encode(name),
+            HTTPField.Name("X-Bz-File-Name")!: PercentEncoding.b2.encode(name),
             .contentType: contentType,
             HTTPField.Name("X-Bz-Content-Sha1")!: sha1 ?? Self.sha1(data),
             .contentLength: String(data.count),
         ]
         for (key, value) in info {
-            headers.append(HTTPField(name: HTTPField.Name("X-Bz-Info-" + key)!, value: B2PercentEncoding.encode(value)))
+            headers.append(
+                HTTPField(name: HTTPField.Name("X-Bz-Info-" + key)!, value: PercentEncoding.b2.encode(value)))
         }
         return try await send(
             Self.path(of: target["uploadUrl"]?.stringValue ?? ""),
@@ -156,7 +158,7 @@ struct B2TestClient: Sendable {
     {
         var headers = headers
         if headers[.authorization] == nil { headers[.authorization] = token }
-        return try await send("/file/\(bucket)/\(B2PercentEncoding.encode(name))", method: method, headers: headers)
+        return try await send("/file/\(bucket)/\(PercentEncoding.b2.encode(name))", method: method, headers: headers)
     }
 
     static func sha1(_ data: [UInt8]) -> String {

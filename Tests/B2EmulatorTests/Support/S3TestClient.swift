@@ -1,3 +1,4 @@
+import B2JSON
 import B2SigV4
 import Foundation
 import HTTPTypes

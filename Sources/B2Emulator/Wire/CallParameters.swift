@@ -1,3 +1,5 @@
+import B2JSON
+
 /// The parameters of one B2 API call, from a JSON body or from the query string of a GET.
 ///
 /// B2 clients send optional parameters as explicit `null`, so every getter treats `null` as absent. Each getter

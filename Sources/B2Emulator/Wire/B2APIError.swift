@@ -1,3 +1,4 @@
+import B2JSON
 import Foundation
 import HTTPTypes
 import Hummingbird

@@ -1,3 +1,4 @@
+import B2SigV4
 import HTTPTypes
 import Hummingbird
 
@@ -32,7 +33,7 @@ struct UploadHeaders {
         guard let encoded = request.headers[HTTPField.Name("X-Bz-File-Name")!] else {
             throw B2APIError.badRequest("X-Bz-File-Name is required: send the percent-encoded file name")
         }
-        guard let name = B2PercentEncoding.decode(encoded) else {
+        guard let name = PercentEncoding.b2.decode(encoded) else {
             throw B2APIError.badRequest("X-Bz-File-Name is not valid percent-encoded UTF-8: \(encoded)")
         }
         try NameRules.checkFileName(name)
@@ -46,7 +47,7 @@ struct UploadHeaders {
             let name = field.name.canonicalName
             guard name.hasPrefix("x-bz-info-") else { continue }
             let key = String(name.dropFirst("x-bz-info-".count))
-            guard let value = B2PercentEncoding.decode(field.value) else {
+            guard let value = PercentEncoding.b2.decode(field.value) else {
                 throw B2APIError.badRequest("Header \(field.name) is not valid percent-encoded UTF-8")
             }
             info.append((key, value))

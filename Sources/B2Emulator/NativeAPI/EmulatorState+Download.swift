@@ -1,3 +1,4 @@
+import B2SigV4
 import GRDB
 import HTTPTypes
 import Hummingbird
@@ -10,8 +11,8 @@ extension EmulatorState {
     func downloadByName(_ request: Request, faults: DownloadFaults) async throws -> Response {
         let path = request.uri.path
         let rest = path.dropFirst("/file/".count)
-        guard let slash = rest.firstIndex(of: "/"), let bucketName = B2PercentEncoding.decode(rest[..<slash]),
-            let fileName = B2PercentEncoding.decode(rest[rest.index(after: slash)...]), !fileName.isEmpty
+        guard let slash = rest.firstIndex(of: "/"), let bucketName = PercentEncoding.b2.decode(rest[..<slash]),
+            let fileName = PercentEncoding.b2.decode(rest[rest.index(after: slash)...]), !fileName.isEmpty
         else {
             throw B2APIError.badRequest("Download URLs look like /file/BUCKET/NAME with NAME percent-encoded")
         }
@@ -169,7 +170,7 @@ extension EmulatorState {
         headers[.contentType] = file.contentType ?? "application/octet-stream"
         headers[.acceptRanges] = "bytes"
         headers[HTTPField.Name("x-bz-file-id")!] = file.fileId
-        headers[HTTPField.Name("x-bz-file-name")!] = B2PercentEncoding.encode(file.fileName)
+        headers[HTTPField.Name("x-bz-file-name")!] = PercentEncoding.b2.encode(file.fileName)
         headers[HTTPField.Name("x-bz-content-sha1")!] = file.contentSha1 ?? "none"
         headers[HTTPField.Name("x-bz-upload-timestamp")!] = String(file.uploadTimestamp)
         headers[HTTPField.Name("x-bz-server-side-encryption")!] = nil
@@ -177,7 +178,7 @@ extension EmulatorState {
             if let standard = NameRules.headerInfoKeys[key], let name = HTTPField.Name(standard) {
                 headers[name] = value
             } else if let name = HTTPField.Name("x-bz-info-" + key) {
-                headers.append(HTTPField(name: name, value: B2PercentEncoding.encode(value)))
+                headers.append(HTTPField(name: name, value: PercentEncoding.b2.encode(value)))
             }
         }
         let overrides: [(String, HTTPField.Name)] = [

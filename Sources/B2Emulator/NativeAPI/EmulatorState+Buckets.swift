@@ -1,3 +1,4 @@
+import B2JSON
 import GRDB
 
 extension EmulatorState {

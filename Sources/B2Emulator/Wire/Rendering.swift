@@ -1,3 +1,4 @@
+import B2JSON
 import NIOCore
 
 /// The JSON shapes of B2's bucket, file-version and key objects.
