@@ -41,7 +41,7 @@ struct SyncCommand: AsyncParsableCommand {
     var modifiedSince: String?
 
     @Option(name: .long, help: "one_time (default), scheduled or continuous.")
-    var mode: String = SyncOperation.Mode.oneTime.rawValue
+    var mode: String = SyncMode.oneTime.rawValue
 
     @Option(name: .long, help: "Seconds between runs for scheduled and continuous modes.")
     var interval: Double = 60
@@ -99,7 +99,7 @@ struct SyncCommand: AsyncParsableCommand {
     /// The request the arguments describe; `arguments` gives the interleaved order of the rules.
     private func request(arguments: [String]) throws -> SyncOperation.Request {
         do {
-            guard let mode = SyncOperation.Mode(rawValue: mode) else {
+            guard let mode = SyncMode(rawValue: mode) else {
                 throw B2Error(.usage, "--mode must be one_time, scheduled or continuous, not '\(mode)'")
             }
             guard let comparison = SyncOptions.Comparison(rawValue: compare) else {

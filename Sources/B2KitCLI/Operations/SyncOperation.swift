@@ -5,16 +5,6 @@ import Synchronization
 
 /// `b2kit sync`: runs the sync engine once, on a schedule, or continuously, and reports what it did.
 public enum SyncOperation {
-    /// How often a sync runs.
-    public enum Mode: String, Sendable, CaseIterable {
-        /// Once, then exit.
-        case oneTime = "one_time"
-        /// Every interval, until stopped.
-        case scheduled
-        /// Every interval, and again at once while changes keep arriving, until stopped.
-        case continuous
-    }
-
     /// What `b2kit sync` was asked to do.
     public struct Request: Sendable {
         /// The source side.
@@ -24,7 +14,7 @@ public enum SyncOperation {
         /// Filters, comparison, deletion, dry run, transfers.
         public var options: SyncOptions
         /// How often to run.
-        public var mode: Mode
+        public var mode: SyncMode
         /// Seconds between runs for `scheduled` and `continuous`.
         public var interval: Double
         /// A file to append one JSON line per change to.
@@ -37,7 +27,7 @@ public enum SyncOperation {
             source: SyncEndpoint,
             destination: SyncEndpoint,
             options: SyncOptions,
-            mode: Mode = .oneTime,
+            mode: SyncMode = .oneTime,
             interval: Double = 60,
             eventsPath: String? = nil,
             statePath: String? = nil
@@ -90,7 +80,7 @@ public enum SyncOperation {
     @discardableResult
     public static func run(_ context: CommandContext, _ request: Request, stop: StopRequest) async throws -> SyncSummary
     {
-        let events = try request.eventsPath.map { try EventLog(path: $0) }
+        let events = try request.eventsPath.map { try SyncEventLog(path: $0, destination: request.destination) }
         let usesS3 = [request.source, request.destination].contains {
             if case .bucket(let path) = $0 { return path.scheme == .s3 }
             return false
@@ -108,7 +98,7 @@ public enum SyncOperation {
 
     /// Runs the sync once, or again and again in the scheduled and continuous modes.
     private static func runs(
-        _ context: CommandContext, _ request: Request, stop: StopRequest, events: EventLog?, client: B2Client?,
+        _ context: CommandContext, _ request: Request, stop: StopRequest, events: SyncEventLog?, client: B2Client?,
         s3: S3Client?
     ) async throws -> SyncSummary {
         // The state database is opened by the first run that changes something (a dry run writes nothing).
@@ -118,27 +108,21 @@ public enum SyncOperation {
                 source: request.source, destination: request.destination,
                 environment: context.configuration.environment
             )
-        var last = SyncSummary()
-        var run = 0
-        while true {
-            run += 1
+        let loop = SyncLoop(mode: request.mode, interval: request.interval)
+        return try await loop.run(stop: stop) { run in
             let started = Date()
             let progress = SyncProgressLine(context: context)
             let state = request.options.dryRun ? nil : try openState(statePath, request: request)
             let engine = SyncEngine(client: client, s3: s3, state: state) { event in
                 progress.observe(event)
                 sayPlanned(context, event)
-                events?.append(event, destination: request.destination)
+                events?.append(event)
             }
-            last = try await engine.run(
-                from: request.source, to: request.destination, options: request.options, stop: stop
-            )
+            let summary = try await engine.run(
+                from: request.source, to: request.destination, options: request.options, stop: stop)
             progress.finish()
-            report(context, last, request: request, seconds: Date().timeIntervalSince(started), run: run)
-            if request.mode == .oneTime || stop.isRequested { return last }
-            let changed = last.copied + last.deleted > 0
-            if request.mode == .continuous, changed, !request.options.dryRun { continue }
-            if try await stop.wait(upTo: .seconds(request.interval)) { return last }
+            report(context, summary, request: request, seconds: Date().timeIntervalSince(started), run: run)
+            return summary
         }
     }
 
@@ -164,17 +148,9 @@ public enum SyncOperation {
 
     static func report(_ context: CommandContext, _ summary: SyncSummary, request: Request, seconds: Double, run: Int) {
         if context.json {
-            var object: [String: Any] = [
-                "source": request.source.description, "destination": request.destination.description,
-                "copied": summary.copied, "bytes": summary.copiedBytes, "skipped": summary.skipped,
-                "deleted": summary.deleted, "tooOld": summary.tooOld, "dryRun": summary.dryRun,
-                "seconds": (seconds * 1000).rounded() / 1000, "run": run,
-                "failed": summary.failures.map { ["name": $0.name, "error": $0.reason] },
-                "refused": summary.refused.map { ["name": $0.name, "reason": $0.reason] },
-                "unmatchedIncludes": summary.unmatchedIncludes,
-            ]
-            object["temporariesRemoved"] = summary.temporariesRemoved
-            context.printJSON(object)
+            context.printJSON(
+                SyncReport(
+                    summary, source: request.source, destination: request.destination, seconds: seconds, run: run))
             return
         }
         for failure in summary.failures { context.standardError("b2kit: failed \(failure.name): \(failure.reason)\n") }

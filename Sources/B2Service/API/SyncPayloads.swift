@@ -1,14 +1,5 @@
+import B2Sync
 import Foundation
-
-/// The modes of a sync.
-enum SyncMode: String, Codable, Sendable, CaseIterable {
-    /// Runs once, when created (and when triggered).
-    case oneTime = "one_time"
-    /// Runs every `polling_interval_seconds`.
-    case scheduled
-    /// Runs again `polling_interval_seconds` after each run ends.
-    case continuous
-}
 
 /// The fields of a sync a client may send: all of them on `POST`, any of them on `PATCH`.
 struct SyncInput: Decodable, Sendable {

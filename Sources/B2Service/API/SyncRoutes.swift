@@ -24,6 +24,7 @@ struct SyncRoutes: Sendable {
         groups.viewer.get("syncs/:id/runs", use: runs)
         groups.viewer.get("syncs/:id/runs/:run", use: run)
         groups.viewer.get("syncs/:id/objects", use: objects)
+        groups.viewer.get("syncs/:id/events", use: events)
     }
 
     @Sendable func create(_ request: Request, context: Context) async throws -> Response {
@@ -76,8 +77,9 @@ struct SyncRoutes: Sendable {
                     + "add ?force=true")
         }
         _ = try await configuration.store.deleteSync(id: record.id)
-        try? FileManager.default.removeItem(
-            atPath: RunWorker.statePath(of: record.id, in: configuration.stateDirectory))
+        for path in [RunWorker.statePath, RunWorker.eventsPath] {
+            try? FileManager.default.removeItem(atPath: path(record.id, configuration.stateDirectory))
+        }
         return Response(status: .noContent)
     }
 
@@ -136,6 +138,18 @@ struct SyncRoutes: Sendable {
         return try JSONResponse.make(
             JSONResponse.Page(
                 data: entries.map(ObjectOutput.init), nextAfter: entries.count == limit ? entries.last?.name : nil))
+    }
+
+    /// The sync's event log, the lines `b2kit sync --events` writes, oldest first; `after` skips that many lines (the
+    /// previous page's `next_after`).
+    @Sendable func events(_ request: Request, context: Context) async throws -> Response {
+        let record = try await find(context)
+        let after = try Query.int(request, "after", range: 0...Int.max) ?? 0
+        let limit = try Query.int(request, "limit", range: 1...1000) ?? 1000
+        let lines = try SyncEventLog.lines(
+            in: RunWorker.eventsPath(of: record.id, in: configuration.stateDirectory), after: after, limit: limit)
+        return try JSONResponse.make(
+            JSONResponse.Page(data: lines, nextAfter: lines.count == limit ? String(after + limit) : nil))
     }
 
     func find(_ context: Context) async throws -> SyncRecord {

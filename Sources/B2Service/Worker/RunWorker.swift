@@ -117,11 +117,11 @@ public struct RunWorker: Service {
         let finished = configuration.now()
         run.finishedAt = finished
         var next: Date?
-        if let sync, sync.syncMode != SyncMode.oneTime.rawValue {
-            let interval = TimeInterval(sync.pollingIntervalSeconds)
-            next =
-                sync.syncMode == SyncMode.scheduled.rawValue
-                ? max((run.startedAt ?? finished) + interval, finished) : finished + interval
+        if let sync, let mode = SyncMode(rawValue: sync.syncMode) {
+            let changed = run.copied + run.deleted > 0
+            next = mode.nextRun(
+                startedAt: run.startedAt ?? finished, finishedAt: finished, changed: changed,
+                interval: TimeInterval(sync.pollingIntervalSeconds))
         }
         do {
             try await store.finishRun(run, nextRunAt: next)
@@ -159,7 +159,9 @@ public struct RunWorker: Service {
             filter: try Validation.filter(
                 include: sync.includePatterns, exclude: sync.excludePatterns, modifiedSince: sync.modifiedSince),
             delete: sync.deleteExtraneous, confinement: try LocalConfinement(folders: [local]))
-        let engine = SyncEngine(client: client, state: state, logger: configuration.logger)
+        let events = try SyncEventLog(
+            path: Self.eventsPath(of: sync.id, in: configuration.stateDirectory), destination: destination)
+        let engine = SyncEngine(client: client, state: state, logger: configuration.logger) { events.append($0) }
         return try await engine.run(from: source, to: destination, options: options)
     }
 
@@ -187,6 +189,11 @@ public struct RunWorker: Service {
     /// Where a sync's state database (catalog, SHA-1 cache, runs) lives.
     static func statePath(of syncId: String, in directory: String) -> String {
         directory + "/sync-" + syncId + ".db"
+    }
+
+    /// Where a sync's event log (`SyncEventLine`s, as `b2kit sync --events` writes them) lives.
+    static func eventsPath(of syncId: String, in directory: String) -> String {
+        directory + "/sync-" + syncId + ".events.jsonl"
     }
 }
 
