@@ -1,4 +1,4 @@
-// swift-tools-version: 6.1
+// swift-tools-version: 6.2
 import PackageDescription
 
 let package = Package(
@@ -225,3 +225,9 @@ let package = Package(
         ),
     ]
 )
+
+// Every warning in b2kit's own Swift targets is an error, in scripts/test as everywhere; SwiftPM leaves the warnings of
+// dependencies alone.
+for target in package.targets where target.type != .system && target.type != .binary {
+    target.swiftSettings = (target.swiftSettings ?? []) + [.treatAllWarnings(as: .error)]
+}

@@ -43,7 +43,8 @@ public enum ServiceApplication {
             router: router(configuration: configuration, worker: worker),
             server: server,
             configuration: .init(address: .hostname(host, port: port), serverName: "b2kit-service"),
-            services: [worker],
+            // The store's pool is listed first, so that it stops last, after the worker's final writes.
+            services: configuration.store.services + [worker],
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? port) },
             logger: configuration.logger
         )

@@ -1,5 +1,7 @@
 import B2Kit
 import Foundation
+import Logging
+import ServiceLifecycle
 
 /// Opens the store named by `--db`: `sqlite:PATH` (or a bare path), or `postgres://USER@HOST:PORT/DATABASE`.
 public enum ServiceDatabase {
@@ -25,6 +27,32 @@ public enum ServiceDatabase {
             try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         }
         return try SQLiteServiceStore(path: path)
+    }
+
+    /// Opens the store, runs its `services` while `body` uses it, and stops them after: for a command that uses the
+    /// store without the service, e.g. `b2kit service token`.
+    /// - Throws: what `open` or `body` throws.
+    public static func withStore<Result: Sendable>(
+        _ url: String, _ body: @Sendable (any ServiceStore) async throws -> Result
+    ) async throws -> Result {
+        let store = try await open(url)
+        return try await running(store.services) { try await body(store) }
+    }
+
+    /// Runs `services` while `body` runs, then shuts them down gracefully and waits for them.
+    static func running<Result: Sendable>(
+        _ services: [any Service], _ body: @Sendable () async throws -> Result
+    ) async throws -> Result {
+        let group = ServiceGroup(
+            configuration: .init(services: services, gracefulShutdownSignals: [], logger: Logger(label: "b2kit")))
+        return try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { try await group.run() }
+            defer { tasks.cancelAll() }
+            let result = try await body()
+            await group.triggerGracefulShutdown()
+            try await tasks.waitForAll()
+            return result
+        }
     }
 
     /// The folder next to the database where the key file and sync state go by default.

@@ -1,7 +1,4 @@
 import ArgumentParser
-import B2Service
-import Foundation
-import Logging
 
 /// `b2kit service`: runs the sync service (the default), or manages its API tokens.
 struct ServiceCommand: AsyncParsableCommand {
@@ -11,10 +8,4 @@ struct ServiceCommand: AsyncParsableCommand {
         subcommands: [ServiceRunCommand.self, ServiceTokenCommand.self],
         defaultSubcommand: ServiceRunCommand.self
     )
-}
-
-/// Options every `b2kit service` subcommand shares.
-struct ServiceDatabaseOptions: ParsableArguments {
-    @Option(name: .long, help: "The service database: sqlite:PATH.")
-    var db: String = "sqlite:.b2kit-service/service.db"
 }

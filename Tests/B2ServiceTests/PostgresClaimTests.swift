@@ -17,15 +17,17 @@ struct PostgresClaimTests {
         return url
     }()
 
-    func twoStores(lease: Duration) async throws -> (PostgresServiceStore, PostgresServiceStore) {
+    /// Runs `body` with two stores on one new database, their pools running.
+    func withTwoStores(
+        lease: Duration, _ body: @Sendable (PostgresServiceStore, PostgresServiceStore) async throws -> Void
+    ) async throws {
         let server = try #require(
             Self.serverURL.flatMap { $0.isEmpty ? nil : $0 },
             "CI is set but B2KIT_TEST_POSTGRES_URL is not: run scripts/test, which starts PostgreSQL")
         let database = try await newPostgresDatabase(serverURL: server)
-        return (
-            try await PostgresServiceStore(url: database, leaseDuration: lease),
-            try await PostgresServiceStore(url: database, leaseDuration: lease)
-        )
+        let first = try await PostgresServiceStore(url: database, leaseDuration: lease)
+        let second = try await PostgresServiceStore(url: database, leaseDuration: lease)
+        try await ServiceDatabase.running(first.services + second.services) { try await body(first, second) }
     }
 
     func queueSyncs(_ count: Int, in store: PostgresServiceStore) async throws -> [String] {
@@ -53,87 +55,90 @@ struct PostgresClaimTests {
         "Two processes claiming at once take each queued run exactly once",
         .enabled(if: PostgresClaimTests.serverURL != nil))
     func claimsOnce() async throws {
-        let (first, second) = try await twoStores(lease: .seconds(60))
-        let queued = try await queueSyncs(20, in: first)
-        let claimed = try await withThrowingTaskGroup(of: [String].self) { group in
-            for store in [first, second, first, second] {
-                group.addTask {
-                    var ids: [String] = []
-                    while let run = try await store.claimNextRun(at: Date()) { ids.append(run.id) }
-                    return ids
+        try await withTwoStores(lease: .seconds(60)) { first, second in
+            let queued = try await queueSyncs(20, in: first)
+            let claimed = try await withThrowingTaskGroup(of: [String].self) { group in
+                for store in [first, second, first, second] {
+                    group.addTask {
+                        var ids: [String] = []
+                        while let run = try await store.claimNextRun(at: Date()) { ids.append(run.id) }
+                        return ids
+                    }
                 }
+                var all: [String] = []
+                for try await ids in group { all += ids }
+                return all
             }
-            var all: [String] = []
-            for try await ids in group { all += ids }
-            return all
+            #expect(claimed.count == 20)
+            #expect(Set(claimed) == Set(queued))
+            // Running under a live lease: nobody takes them over.
+            #expect(try await second.claimNextRun(at: Date()) == nil)
         }
-        #expect(claimed.count == 20)
-        #expect(Set(claimed) == Set(queued))
-        // Running under a live lease: nobody takes them over.
-        #expect(try await second.claimNextRun(at: Date()) == nil)
     }
 
     @Test(
         "A run whose lease expired is taken over; the old owner can neither renew nor finish it",
         .enabled(if: PostgresClaimTests.serverURL != nil))
     func leaseTakeover() async throws {
-        let (dying, survivor) = try await twoStores(lease: .seconds(1))
-        let queued = try await queueSyncs(1, in: dying)
-        let claimed = try #require(try await dying.claimNextRun(at: Date()))
-        #expect(claimed.id == queued[0])
-        var takenOver: RunRecord?
-        for _ in 0..<600 where takenOver == nil {
-            try await Task.sleep(for: .milliseconds(100))
-            takenOver = try await survivor.claimNextRun(at: Date())
+        try await withTwoStores(lease: .seconds(1)) { dying, survivor in
+            let queued = try await queueSyncs(1, in: dying)
+            let claimed = try #require(try await dying.claimNextRun(at: Date()))
+            #expect(claimed.id == queued[0])
+            var takenOver: RunRecord?
+            for _ in 0..<600 where takenOver == nil {
+                try await Task.sleep(for: .milliseconds(100))
+                takenOver = try await survivor.claimNextRun(at: Date())
+            }
+            let run = try #require(takenOver, "the survivor never took the expired run over")
+            #expect(run.id == claimed.id)
+            #expect(try await dying.renewLease(runId: run.id) == false)
+            #expect(try await survivor.renewLease(runId: run.id))
+            var late = claimed
+            late.status = .failed
+            late.finishedAt = Date()
+            try await dying.finishRun(late, nextRunAt: nil)
+            #expect(try await survivor.run(id: run.id)?.status == .running)
+            var done = run
+            done.status = .succeeded
+            done.finishedAt = Date()
+            try await survivor.finishRun(done, nextRunAt: nil)
+            #expect(try await survivor.run(id: run.id)?.status == .succeeded)
         }
-        let run = try #require(takenOver, "the survivor never took the expired run over")
-        #expect(run.id == claimed.id)
-        #expect(try await dying.renewLease(runId: run.id) == false)
-        #expect(try await survivor.renewLease(runId: run.id))
-        var late = claimed
-        late.status = RunRecord.Status.failed.rawValue
-        late.finishedAt = Date()
-        try await dying.finishRun(late, nextRunAt: nil)
-        #expect(try await survivor.run(id: run.id)?.status == RunRecord.Status.running.rawValue)
-        var done = run
-        done.status = RunRecord.Status.succeeded.rawValue
-        done.finishedAt = Date()
-        try await survivor.finishRun(done, nextRunAt: nil)
-        #expect(try await survivor.run(id: run.id)?.status == RunRecord.Status.succeeded.rawValue)
     }
 
     @Test(
         "Finishing a run while its sync is deleted waits for the deletion instead of deadlocking",
         .enabled(if: PostgresClaimTests.serverURL != nil))
     func finishDuringDeletion() async throws {
-        let (worker, api) = try await twoStores(lease: .seconds(60))
-        let queued = try await queueSyncs(1, in: worker)
-        var run = try #require(try await worker.claimNextRun(at: Date()))
-        #expect(run.id == queued[0])
-        run.status = RunRecord.Status.succeeded.rawValue
-        run.finishedAt = Date()
-        let finished = run
-        let (locked, lockTaken) = AsyncStream<Void>.makeStream()
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            // The deletion as PostgreSQL runs it: the sync's row first, then (by cascade) its runs.
-            group.addTask {
-                try await api.client.withTransaction(logger: api.logger) { connection in
-                    try await connection.query(
-                        "SELECT id FROM syncs WHERE id = 'sync0' FOR UPDATE", logger: api.logger)
-                    lockTaken.yield()
-                    // Let the finish reach its locks: had it taken the run's row first, this would deadlock.
-                    try await Task.sleep(for: .milliseconds(300))
-                    try await connection.query("DELETE FROM runs WHERE \"syncId\" = 'sync0'", logger: api.logger)
-                    try await connection.query("DELETE FROM syncs WHERE id = 'sync0'", logger: api.logger)
+        try await withTwoStores(lease: .seconds(60)) { worker, api in
+            let queued = try await queueSyncs(1, in: worker)
+            var run = try #require(try await worker.claimNextRun(at: Date()))
+            #expect(run.id == queued[0])
+            run.status = .succeeded
+            run.finishedAt = Date()
+            let finished = run
+            let (locked, lockTaken) = AsyncStream<Void>.makeStream()
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                // The deletion as PostgreSQL runs it: the sync's row first, then (by cascade) its runs.
+                group.addTask {
+                    try await api.client.withTransaction(logger: api.logger) { connection in
+                        try await connection.query(
+                            "SELECT id FROM syncs WHERE id = 'sync0' FOR UPDATE", logger: api.logger)
+                        lockTaken.yield()
+                        // Let the finish reach its locks: had it taken the run's row first, this would deadlock.
+                        try await Task.sleep(for: .milliseconds(300))
+                        try await connection.query("DELETE FROM runs WHERE \"syncId\" = 'sync0'", logger: api.logger)
+                        try await connection.query("DELETE FROM syncs WHERE id = 'sync0'", logger: api.logger)
+                    }
                 }
+                var waiting = locked.makeAsyncIterator()
+                await waiting.next()
+                group.addTask { try await worker.finishRun(finished, nextRunAt: nil) }
+                // Neither side may fail: PostgreSQL breaks a deadlock by aborting one of them.
+                try await group.waitForAll()
             }
-            var waiting = locked.makeAsyncIterator()
-            await waiting.next()
-            group.addTask { try await worker.finishRun(finished, nextRunAt: nil) }
-            // Neither side may fail: PostgreSQL breaks a deadlock by aborting one of them.
-            try await group.waitForAll()
+            #expect(try await api.sync(id: "sync0") == nil)
+            #expect(try await api.run(id: run.id) == nil)
         }
-        #expect(try await api.sync(id: "sync0") == nil)
-        #expect(try await api.run(id: run.id) == nil)
     }
 }

@@ -28,12 +28,14 @@ struct SchedulerTests {
             #expect(first["trigger"] as? String == "schedule")
             // A process died mid-run: its run is still marked running.
             var interrupted = RunRecord.queued(syncId: sync, trigger: "manual", at: Date())
-            interrupted.status = RunRecord.Status.running.rawValue
+            interrupted.status = .running
             interrupted.startedAt = Date()
             #expect(try await world.store.enqueue(interrupted).created)
             let interruptedId = interrupted.id
-            // A new process on the same database resumes it.
-            try await ServiceApplication.build(configuration: world.configuration).test(.router) { _ in
+            // A new process on the same database, with a store of its own, resumes it.
+            var restarted = world.configuration
+            restarted.store = try await world.reopenedStore()
+            try await ServiceApplication.build(configuration: restarted).test(.router) { _ in
                 let resumed = try await world.finishedRun(sync: sync, run: interruptedId)
                 #expect(resumed["status"] as? String == "succeeded")
                 #expect(resumed["skipped"] as? Int == 3)
@@ -64,13 +66,13 @@ struct ModeTests {
             for _ in 0..<600 {
                 runs = try await world.store.runs(syncId: sync, limit: 10)
                 #expect(runs.filter(\.isActive).count <= 1)
-                let succeeded = runs.filter { $0.status == "succeeded" }.count
+                let succeeded = runs.filter { $0.status == .succeeded }.count
                 if succeeded >= 2 { break }
                 // The first run has ended: the next is due 30 s later, by the service's clock.
                 if succeeded == 1, runs.filter(\.isActive).isEmpty { world.clock.advance(by: 31) }
                 try await Task.sleep(for: .milliseconds(50))
             }
-            let done = runs.filter { $0.status == "succeeded" }
+            let done = runs.filter { $0.status == .succeeded }
             #expect(done.count >= 2)
             #expect(done.allSatisfy { $0.trigger == "schedule" })
             #expect(done.map(\.copied).sorted() == [0, 1] || done.count > 2)

@@ -87,13 +87,6 @@ struct ServiceWorld: Sendable {
                 keyId: "servicekey", applicationKey: "servicesecret", apiBaseURL: url,
                 retryPolicy: RetryPolicy(maximumAttempts: 4, jitter: { 0 }, sleep: { _ in }))
             let (store, postgresURL) = try await testStore(scratch: scratch)
-            var made: [Role: String] = [:]
-            for role in Role.allCases {
-                let (token, record) = TokenIssuer.create(name: "test-\(role)", role: role, now: Date())
-                try await store.insertToken(record)
-                made[role] = token
-            }
-            let tokens = made
             let clock = TestClock()
             let logs = LogCapture()
             let configuration = ServiceConfiguration(
@@ -101,7 +94,15 @@ struct ServiceWorld: Sendable {
                 roots: try ServiceRoots([scratch + "/roots"], defaultRoot: scratch + "/db/syncs"), b2APIURL: url,
                 schedulerTick: .milliseconds(100), now: { clock.now() },
                 logger: logs.logger)
+            // The store's queries are served once the application's services (its pool among them) run.
             try await ServiceApplication.build(configuration: configuration).test(.router) { client in
+                var made: [Role: String] = [:]
+                for role in Role.allCases {
+                    let (token, record) = TokenIssuer.create(name: "test-\(role)", role: role, now: Date())
+                    try await store.insertToken(record)
+                    made[role] = token
+                }
+                let tokens = made
                 try await body(
                     ServiceWorld(
                         client: client, b2: b2, store: store, postgresURL: postgresURL, token: tokens[.admin]!,
@@ -194,6 +195,12 @@ func testStore(scratch: String) async throws -> (store: any ServiceStore, postgr
 }
 
 extension ServiceWorld {
+    /// A second store on the world's database, as another process would open it (its services not yet running).
+    func reopenedStore() async throws -> any ServiceStore {
+        guard let postgresURL else { return try SQLiteServiceStore(path: folder + "/db/service.db") }
+        return try await PostgresServiceStore(url: postgresURL)
+    }
+
     /// Every byte the service stored: the SQLite files (database, journal, WAL), or PostgreSQL's `pg_dump` of the
     /// test's database.
     func storedBytes() throws -> [Data] {
@@ -219,7 +226,9 @@ extension ServiceWorld {
 func newPostgresDatabase(serverURL: String) async throws -> String {
     let name = "b2svc_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
     let admin = try await PostgresServiceStore(url: serverURL)
-    try await admin.client.query("CREATE DATABASE \(unescaped: name)")
+    try await PostgresServiceStore.withConnection(admin.connection, logger: admin.logger) { connection in
+        try await connection.query("CREATE DATABASE \(unescaped: name)", logger: admin.logger)
+    }
     var components = try #require(URLComponents(string: serverURL))
     components.path = "/" + name
     return try #require(components.string)

@@ -209,7 +209,7 @@ struct RunOutput: Encodable, Sendable {
     init(_ record: RunRecord) {
         id = record.id
         syncId = record.syncId
-        status = record.status
+        status = record.status.rawValue
         trigger = record.trigger
         copied = record.copied
         skipped = record.skipped

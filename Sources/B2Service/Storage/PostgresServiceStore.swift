@@ -2,18 +2,22 @@ import B2Kit
 import Foundation
 import Logging
 import PostgresNIO
+import ServiceLifecycle
 
 /// The service's store on PostgreSQL (postgres-nio): the SQLite store's schema and semantics, so several
 /// `b2kit service` processes can share one database; runs are claimed with `FOR UPDATE SKIP LOCKED`.
 public struct PostgresServiceStore: ServiceStore {
     let client: PostgresClient
+    /// Where the database is.
+    let connection: PostgresConnection.Configuration
     let logger: Logger
     /// This process's name in `runs.lease_owner`.
     let owner = UUID().uuidString
     /// As `ServiceStore` documents it.
     public let leaseDuration: Duration
 
-    /// Connects to `postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE` and migrates the schema.
+    /// Connects to `postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE` and migrates the schema. Its queries are served
+    /// once `services` run, e.g. in the service's `ServiceGroup` or in `ServiceDatabase.withStore`.
     /// - Throws: `B2Error` `.usage` for a malformed URL, `.localFile` when the database cannot be reached.
     public init(
         url: String, leaseDuration: Duration = .seconds(60), logger: Logger = Logger(label: "b2kit.service.postgres")
@@ -22,21 +26,13 @@ public struct PostgresServiceStore: ServiceStore {
         guard let components = URLComponents(string: url), let host = components.host, !host.isEmpty else {
             throw B2Error(.usage, "--db \(Self.redacted(url)) is not a postgres://USER@HOST:PORT/DATABASE URL")
         }
-        let database = String(components.path.drop(while: { $0 == "/" }))
-        let configuration = PostgresClient.Configuration(
-            host: host, port: components.port ?? 5432, username: components.user ?? "postgres",
-            password: components.password, database: database.isEmpty ? nil : database, tls: .disable)
-        // The first query can reach the pool before the `run()` task below starts, which PostgresNIO warns about
-        // although the query just waits for it; failures that matter are thrown by the queries themselves.
-        var background = logger
-        background.logLevel = .error
-        let client = PostgresClient(configuration: configuration, backgroundLogger: background)
-        // The pool's connections live as long as the process: the service never closes its store.
-        Task { await client.run() }
-        self.client = client
-        self.logger = logger
+        let path = String(components.path.drop(while: { $0 == "/" }))
+        let (port, user, password) = (components.port ?? 5432, components.user ?? "postgres", components.password)
+        let database = path.isEmpty ? nil : path
+        let connection = PostgresConnection.Configuration(
+            host: host, port: port, username: user, password: password, database: database, tls: .disable)
         do {
-            try await migrate()
+            try await Self.migrate(connection, logger: logger)
         } catch {
             throw B2Error(
                 .localFile,
@@ -44,7 +40,19 @@ public struct PostgresServiceStore: ServiceStore {
                     + "Check that PostgreSQL runs there and the database exists",
                 cause: DescribedError(error))
         }
+        self.connection = connection
+        // The pool runs as one of `services`; a query made before it starts waits for it, which PostgresNIO warns
+        // about, so its own log says only errors. Failures that matter are thrown by the queries themselves.
+        var background = logger
+        background.logLevel = .error
+        let pool = PostgresClient.Configuration(
+            host: host, port: port, username: user, password: password, database: database, tls: .disable)
+        self.client = PostgresClient(configuration: pool, backgroundLogger: background)
+        self.logger = logger
     }
+
+    /// The connection pool, which runs beside the worker in the service's `ServiceGroup` and ends with it.
+    public var services: [any Service] { [client] }
 
     /// The URL without its password.
     static func redacted(_ url: String) -> String {
@@ -53,8 +61,32 @@ public struct PostgresServiceStore: ServiceStore {
         return components.string ?? "postgres://..."
     }
 
-    func migrate() async throws {
-        try await client.withTransaction(logger: logger) { connection in
+    /// Runs `body` on one connection of its own, outside the pool, and closes it.
+    @discardableResult
+    static func withConnection<Result>(
+        _ configuration: PostgresConnection.Configuration, logger: Logger,
+        _ body: (PostgresConnection) async throws -> sending Result
+    ) async throws -> sending Result {
+        let connection = try await PostgresConnection.connect(configuration: configuration, id: 0, logger: logger)
+        do {
+            let result = try await body(connection)
+            try await connection.close()
+            return result
+        } catch {
+            try? await connection.close()
+            throw error
+        }
+    }
+
+    /// Creates or upgrades the schema, on a connection of its own before the pool runs.
+    static func migrate(_ configuration: PostgresConnection.Configuration, logger: Logger) async throws {
+        try await withConnection(configuration, logger: logger) { connection in
+            try await migrate(connection, logger: logger)
+        }
+    }
+
+    static func migrate(_ connection: PostgresConnection, logger: Logger) async throws {
+        try await connection.withTransaction(logger: logger) { connection in
             // One process migrates at a time.
             try await connection.query("SELECT pg_advisory_xact_lock(727274)", logger: logger)
             try await connection.query(
@@ -337,6 +369,12 @@ public struct PostgresServiceStore: ServiceStore {
             startedAt, finishedAt
         ) = try row.decode(
             (String, String, String, String, Int, Int, Int, Int, Int64, [String], String?, Date, Date?, Date?).self)
+        guard let status = RunRecord.Status(rawValue: status) else {
+            throw B2Error(
+                .localFile,
+                "Run \(id) has the status '\(status)', which this b2kit does not know: the database was written by a "
+                    + "newer b2kit, or by hand")
+        }
         return RunRecord(
             id: id, syncId: syncId, status: status, trigger: trigger, copied: copied, skipped: skipped,
             deleted: deleted, failed: failed, bytes: bytes, errors: errors, message: message, queuedAt: queuedAt,
@@ -346,7 +384,7 @@ public struct PostgresServiceStore: ServiceStore {
     static func insertQuery(_ run: RunRecord) -> PostgresQuery {
         """
         INSERT INTO runs (\(unescaped: runColumns))
-        VALUES (\(run.id), \(run.syncId), \(run.status), \(run.trigger), \(run.copied), \(run.skipped),
+        VALUES (\(run.id), \(run.syncId), \(run.status.rawValue), \(run.trigger), \(run.copied), \(run.skipped),
                 \(run.deleted), \(run.failed), \(run.bytes), \(run.errors), \(run.message), \(run.queuedAt),
                 \(run.startedAt), \(run.finishedAt))
         """
@@ -359,7 +397,7 @@ public struct PostgresServiceStore: ServiceStore {
             try await client.query(
                 """
                 INSERT INTO runs (\(unescaped: Self.runColumns))
-                VALUES (\(run.id), \(run.syncId), \(run.status), \(run.trigger), \(run.copied), \(run.skipped),
+                VALUES (\(run.id), \(run.syncId), \(run.status.rawValue), \(run.trigger), \(run.copied), \(run.skipped),
                         \(run.deleted), \(run.failed), \(run.bytes), \(run.errors), \(run.message), \(run.queuedAt),
                         \(run.startedAt), \(run.finishedAt))
                 ON CONFLICT ("syncId") WHERE status IN ('queued', 'running') DO NOTHING RETURNING id
@@ -454,7 +492,7 @@ public struct PostgresServiceStore: ServiceStore {
             var updated = false
             for try await _ in try await connection.query(
                 """
-                UPDATE runs SET status = \(run.status), trigger = \(run.trigger), copied = \(run.copied),
+                UPDATE runs SET status = \(run.status.rawValue), trigger = \(run.trigger), copied = \(run.copied),
                     skipped = \(run.skipped), deleted = \(run.deleted), failed = \(run.failed), bytes = \(run.bytes),
                     errors = \(run.errors), message = \(run.message), "queuedAt" = \(run.queuedAt),
                     "startedAt" = \(run.startedAt), "finishedAt" = \(run.finishedAt),

@@ -6,7 +6,7 @@ public struct RunRecord: Codable, Sendable, Equatable, FetchableRecord, Persista
     /// The table.
     public static let databaseTableName = "runs"
     /// The states of a run.
-    public enum Status: String, Sendable, CaseIterable {
+    public enum Status: String, Codable, Sendable, CaseIterable {
         /// Waiting for a worker.
         case queued
         /// A worker executes it.
@@ -22,8 +22,8 @@ public struct RunRecord: Codable, Sendable, Equatable, FetchableRecord, Persista
     public var id: String
     /// Its sync.
     public var syncId: String
-    /// A `Status` raw value.
-    public var status: String
+    /// Where the run is.
+    public var status: Status
     /// `manual`, `schedule` or `creation`.
     public var trigger: String
     /// Objects copied.
@@ -48,5 +48,8 @@ public struct RunRecord: Codable, Sendable, Equatable, FetchableRecord, Persista
     public var finishedAt: Date?
 
     /// True while queued or running.
-    public var isActive: Bool { status == Status.queued.rawValue || status == Status.running.rawValue }
+    public var isActive: Bool { status == .queued || status == .running }
 }
+
+/// Stored as its raw value; a value this b2kit does not know fails to decode instead of passing as text.
+extension RunRecord.Status: DatabaseValueConvertible {}

@@ -248,7 +248,7 @@ public struct SQLiteServiceStore: ServiceStore {
                         ORDER BY runs.queuedAt, runs.id LIMIT 1
                         """)
             else { return nil }
-            run.status = RunRecord.Status.running.rawValue
+            run.status = .running
             run.startedAt = run.startedAt ?? date
             try run.update(db)
             return run

@@ -1,8 +1,13 @@
 import Foundation
+import ServiceLifecycle
 
 /// Where the service keeps tokens, connections, syncs and runs: SQLite by default; the protocol lets PostgreSQL be
 /// a second implementation.
 public protocol ServiceStore: Sendable {
+    /// What must run while the store is used, e.g. PostgreSQL's connection pool: the service runs them in its
+    /// `ServiceGroup` beside the worker, and `ServiceDatabase.withStore` around one command.
+    var services: [any Service] { get }
+
     /// Stores a new token.
     func insertToken(_ token: TokenRecord) async throws
     /// The unrevoked token with this hash, if any.
@@ -66,6 +71,8 @@ extension ServiceStore {
     public var leaseDuration: Duration { .seconds(3600) }
     /// One process owns a SQLite database: its leases never expire.
     public func renewLease(runId: String) async throws -> Bool { true }
+    /// A SQLite store needs nothing running beside it.
+    public var services: [any Service] { [] }
 }
 
 /// What deleting a connection did.

@@ -99,7 +99,7 @@ public struct RunWorker: Service {
                 return
             }
             if summary.stopped {
-                run.status = RunRecord.Status.queued.rawValue
+                run.status = .queued
                 try await store.finishRun(run, nextRunAt: found.nextRunAt)
                 return
             }
@@ -109,9 +109,9 @@ public struct RunWorker: Service {
             run.failed = summary.failures.count + summary.refused.count
             run.bytes = summary.copiedBytes
             run.errors = (summary.failures + summary.refused).prefix(100).map { "\($0.name): \($0.reason)" }
-            run.status = (summary.isComplete ? RunRecord.Status.succeeded : .partial).rawValue
+            run.status = summary.isComplete ? .succeeded : .partial
         } catch {
-            run.status = RunRecord.Status.failed.rawValue
+            run.status = .failed
             run.message = (error as? B2Error)?.message ?? "The run failed: \(error)"
         }
         let finished = configuration.now()
@@ -206,7 +206,7 @@ extension RunRecord {
     /// A new queued run.
     static func queued(syncId: String, trigger: String, at date: Date) -> RunRecord {
         RunRecord(
-            id: "run_" + TokenIssuer.randomText(bytes: 12), syncId: syncId, status: Status.queued.rawValue,
+            id: "run_" + TokenIssuer.randomText(bytes: 12), syncId: syncId, status: .queued,
             trigger: trigger, copied: 0, skipped: 0, deleted: 0, failed: 0, bytes: 0, errors: [], message: nil,
             queuedAt: date, startedAt: nil, finishedAt: nil)
     }
