@@ -185,7 +185,7 @@ struct SyncOutput: Encodable, Sendable {
 struct RunOutput: Encodable, Sendable {
     var id: String
     var syncId: String
-    var status: String
+    var status: RunRecord.Status
     var trigger: String
     var copied: Int
     var skipped: Int
@@ -209,7 +209,7 @@ struct RunOutput: Encodable, Sendable {
     init(_ record: RunRecord) {
         id = record.id
         syncId = record.syncId
-        status = record.status.rawValue
+        status = record.status
         trigger = record.trigger
         copied = record.copied
         skipped = record.skipped

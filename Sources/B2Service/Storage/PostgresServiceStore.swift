@@ -32,7 +32,7 @@ public struct PostgresServiceStore: ServiceStore {
         let connection = PostgresConnection.Configuration(
             host: host, port: port, username: user, password: password, database: database, tls: .disable)
         do {
-            try await Self.migrate(connection, logger: logger)
+            try await Self.withConnection(connection, logger: logger) { try await Self.migrate($0, logger: logger) }
         } catch {
             throw B2Error(
                 .localFile,
@@ -78,14 +78,8 @@ public struct PostgresServiceStore: ServiceStore {
         }
     }
 
-    /// Creates or upgrades the schema, on a connection of its own before the pool runs.
-    static func migrate(_ configuration: PostgresConnection.Configuration, logger: Logger) async throws {
-        try await withConnection(configuration, logger: logger) { connection in
-            try await migrate(connection, logger: logger)
-        }
-    }
-
-    static func migrate(_ connection: PostgresConnection, logger: Logger) async throws {
+    /// Creates or upgrades the schema; `init` runs it on a connection of its own, before the pool runs.
+    private static func migrate(_ connection: PostgresConnection, logger: Logger) async throws {
         try await connection.withTransaction(logger: logger) { connection in
             // One process migrates at a time.
             try await connection.query("SELECT pg_advisory_xact_lock(727274)", logger: logger)

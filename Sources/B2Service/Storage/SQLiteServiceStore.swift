@@ -214,7 +214,7 @@ public struct SQLiteServiceStore: ServiceStore {
     static func active(_ db: Database, syncId: String) throws -> RunRecord? {
         try RunRecord.filter(
             Column("syncId") == syncId
-                && [RunRecord.Status.queued.rawValue, RunRecord.Status.running.rawValue].contains(Column("status"))
+                && [RunRecord.Status.queued, .running].contains(Column("status"))
         ).fetchOne(db)
     }
 
@@ -258,8 +258,8 @@ public struct SQLiteServiceStore: ServiceStore {
     /// As `ServiceStore` documents it.
     public func requeueInterruptedRuns() async throws -> Int {
         try await writer.write { db in
-            try RunRecord.filter(Column("status") == RunRecord.Status.running.rawValue)
-                .updateAll(db, Column("status").set(to: RunRecord.Status.queued.rawValue))
+            try RunRecord.filter(Column("status") == RunRecord.Status.running)
+                .updateAll(db, Column("status").set(to: RunRecord.Status.queued))
         }
     }
 
