@@ -31,7 +31,7 @@ struct AuthorizeTests {
         }
     }
 
-    @Test("GET and POST both authorize; a wrong key is 401 bad_auth_token with WWW-Authenticate")
+    @Test("GET and POST both authorize; a wrong key is 401 unauthorized with an empty message, as B2 answers")
     func methodsAndBadKey() async throws {
         try await EmulatorHarness.run { base in
             var client = base
@@ -43,7 +43,9 @@ struct AuthorizeTests {
             #expect(post.status == .ok)
             let wrong = try await client.authorize(key: "nope")
             #expect(wrong.status == .unauthorized)
-            #expect(wrong.code == "bad_auth_token")
+            #expect(wrong.code == "unauthorized")
+            #expect(wrong.message == "")
+            #expect(wrong.guidance.contains("key id and key"))
             #expect(wrong.headers[.wwwAuthenticate] == "BASIC realm=\"authorize_account\"")
             #expect(wrong.json["status"] == .int(401))
             #expect(wrong.headers[.date] != nil)

@@ -42,7 +42,11 @@ extension EmulatorState {
         let secret = String(pair[pair.index(after: colon)...])
         if keyId == accountId { keyId = masterKey.applicationKeyId }
         guard let key = keys[keyId], key.applicationKey == secret else {
-            throw B2APIError(.unauthorized, "bad_auth_token", "", headers: realm)
+            // B2 answers a wrong key id or key with `unauthorized` and an empty message.
+            throw B2APIError(
+                .unauthorized, "unauthorized", "",
+                guidance: "No key has this key id and key: check both, or create a new key", headers: realm
+            )
         }
         if let expiry = key.expirationTimestamp, expiry <= Clock.nowMillis() {
             throw B2APIError(.unauthorized, "key_expired", "The application key has expired: create a new key")

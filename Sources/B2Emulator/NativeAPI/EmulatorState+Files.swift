@@ -36,7 +36,7 @@ extension EmulatorState {
         try principal.requireName(fileName)
         let marker = FileRecord(
             seq: nil,
-            fileId: Identifiers.fileId(bucketId: bucketId),
+            fileId: Identifiers.fileId(bucketId: bucketId, kind: .small, uploadTimestamp: Clock.nowMillis()),
             bucketId: bucketId,
             fileName: fileName,
             action: "hide",
@@ -130,7 +130,7 @@ extension EmulatorState {
         }
         _ = try await bucket(bucketId)
         let range = try ByteRange.resolve(try call.parameters.optionalString("range"), length: source.contentLength)
-        let fileId = Identifiers.fileId(bucketId: bucketId)
+        let fileId = Identifiers.fileId(bucketId: bucketId, kind: .small, uploadTimestamp: Clock.nowMillis())
         var record = FileRecord(
             seq: nil, fileId: fileId, bucketId: bucketId, fileName: fileName, action: "upload",
             contentLength: source.contentLength, contentSha1: source.contentSha1, contentMd5: source.contentMd5,

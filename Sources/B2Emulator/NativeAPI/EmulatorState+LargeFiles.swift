@@ -16,7 +16,7 @@ extension EmulatorState {
         let info = try call.parameters.optionalStringMap("fileInfo") ?? []
         try NameRules.checkFileInfo(info, fileName: fileName)
         let contentType = try Self.contentType(try call.parameters.string("contentType"), fileName: fileName)
-        let fileId = Identifiers.fileId(bucketId: bucketId)
+        let fileId = Identifiers.fileId(bucketId: bucketId, kind: .large, uploadTimestamp: Clock.nowMillis())
         let record = FileRecord(
             seq: nil, fileId: fileId, bucketId: bucketId, fileName: fileName, action: "start", contentLength: 0,
             contentSha1: "none", contentMd5: nil, contentType: contentType, fileInfo: Rendering.stringMapText(info),

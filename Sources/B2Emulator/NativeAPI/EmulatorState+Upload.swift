@@ -35,7 +35,7 @@ extension EmulatorState {
             expectation: headers.expectation,
             includeMD5: true
         )
-        let fileId = Identifiers.fileId(bucketId: bucketId)
+        let fileId = Identifiers.fileId(bucketId: bucketId, kind: .small, uploadTimestamp: Clock.nowMillis())
         let timestamp =
             request.headers[HTTPField.Name("X-Bz-Custom-Upload-Timestamp")!].flatMap { Int64($0) }
             ?? Clock.nowMillis()

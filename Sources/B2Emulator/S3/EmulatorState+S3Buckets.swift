@@ -13,7 +13,7 @@ extension EmulatorState {
         do {
             try call.principal.requireBucket(found.bucketId)
         } catch let error as B2APIError {
-            throw S3Error.accessDenied(error.message)
+            throw S3Error.accessDenied(error.explanation)
         }
         return found
     }

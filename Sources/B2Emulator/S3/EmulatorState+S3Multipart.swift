@@ -27,7 +27,7 @@ extension EmulatorState {
         try principal.requireName(key)
         let info = try S3ObjectMetadata.fileInfo(call.request, fileName: key)
         let contentType = try S3ObjectMetadata.contentType(call.request, fileName: key)
-        let fileId = Identifiers.fileId(bucketId: bucket.bucketId)
+        let fileId = Identifiers.fileId(bucketId: bucket.bucketId, kind: .large, uploadTimestamp: Clock.nowMillis())
         let record = FileRecord(
             seq: nil, fileId: fileId, bucketId: bucket.bucketId, fileName: key, action: "start", contentLength: 0,
             contentSha1: "none", contentMd5: nil, contentType: contentType, fileInfo: Rendering.stringMapText(info),

@@ -86,7 +86,7 @@ extension EmulatorState {
         let info = try S3ObjectMetadata.fileInfo(call.request, fileName: key)
         let contentType = try S3ObjectMetadata.contentType(call.request, fileName: key)
         let received = try await s3Receive(call.request)
-        let fileId = Identifiers.fileId(bucketId: bucket.bucketId)
+        let fileId = Identifiers.fileId(bucketId: bucket.bucketId, kind: .small, uploadTimestamp: Clock.nowMillis())
         let record = FileRecord(
             seq: nil, fileId: fileId, bucketId: bucket.bucketId, fileName: key, action: "upload",
             contentLength: received.length, contentSha1: received.sha1, contentMd5: received.md5,
@@ -167,7 +167,8 @@ extension EmulatorState {
             return (versionId, file.action == "hide" ? versionId : nil)
         }
         let marker = FileRecord(
-            seq: nil, fileId: Identifiers.fileId(bucketId: bucketId), bucketId: bucketId, fileName: key, action: "hide",
+            seq: nil, fileId: Identifiers.fileId(bucketId: bucketId, kind: .small, uploadTimestamp: Clock.nowMillis()),
+            bucketId: bucketId, fileName: key, action: "hide",
             contentLength: 0, contentSha1: ContentDigest.emptySHA1, contentMd5: nil,
             contentType: "application/x-bz-hide-marker", fileInfo: "{}", uploadTimestamp: Clock.nowMillis(),
             blob: nil
@@ -267,7 +268,10 @@ extension EmulatorState {
             throw S3Error.invalidArgument("x-amz-metadata-directive must be COPY or REPLACE, not \(directive)")
         }
         let record = FileRecord(
-            seq: nil, fileId: Identifiers.fileId(bucketId: destination.bucketId), bucketId: destination.bucketId,
+            seq: nil,
+            fileId: Identifiers.fileId(
+                bucketId: destination.bucketId, kind: .small, uploadTimestamp: Clock.nowMillis()),
+            bucketId: destination.bucketId,
             fileName: key, action: "upload", contentLength: file.contentLength, contentSha1: file.contentSha1,
             contentMd5: file.contentMd5, contentType: contentType, fileInfo: fileInfo,
             uploadTimestamp: Clock.nowMillis(), blob: file.blob, s3ETag: file.s3ETag

@@ -72,7 +72,7 @@ extension S3Error {
     init(translating error: B2APIError) {
         switch (error.status, error.code) {
         case (.unauthorized, _), (.forbidden, _):
-            self.init(.forbidden, "AccessDenied", error.message)
+            self.init(.forbidden, "AccessDenied", error.explanation)
         case (.rangeNotSatisfiable, _):
             self.init(.rangeNotSatisfiable, "InvalidRange", error.message)
             headers = error.headers

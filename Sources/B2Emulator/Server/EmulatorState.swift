@@ -151,7 +151,26 @@ enum Identifiers {
 
     static func bucketId() -> String { hex(bytes: 12) }
 
-    static func fileId(bucketId: String) -> String { "4_z" + bucketId + "_f" + hex(bytes: 12) }
+    /// What a file id says about its version, in the digit after `_f` (b2sdk's `FileVersion` reads it).
+    enum FileKind: Int {
+        /// An upload of one request, a copy, or a hide marker.
+        case small = 1
+        /// A large file, from `b2_start_large_file` or an S3 multipart upload.
+        case large = 2
+    }
+
+    /// A file id in B2's layout, 83 characters:
+    /// `4_z<bucket id>_f<kind><15 hex>_d<yyyymmdd>_m<hhmmss>_c<cluster>_v<vault>_t<tail>`, for example
+    /// `4_z27c88f1d182b150646ff0b16_f1004ba650fe24e6b_d20150809_m012853_c100_v0009990_t0003`; the date and time are
+    /// the version's upload time in UTC.
+    static func fileId(bucketId: String, kind: FileKind, uploadTimestamp: Int64) -> String {
+        let seconds = uploadTimestamp >= 0 ? uploadTimestamp / 1000 : (uploadTimestamp - 999) / 1000
+        let (days, secondOfDay) = CivilDate.split(seconds: seconds)
+        let day = CivilDate.text(days: days, separator: "")
+        let time = CivilDate.time(secondOfDay: secondOfDay, separator: "")
+        let random = String(hex(bytes: 8).dropFirst())
+        return "4_z\(bucketId)_f\(kind.rawValue)\(random)_d\(day)_m\(time)_c000_v0001000_t0001"
+    }
 
     static func keyId(accountId: String) -> String { "000" + accountId + hex(bytes: 5) }
 }

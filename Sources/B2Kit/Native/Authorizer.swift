@@ -62,7 +62,7 @@ struct Authorizer: Sendable {
             )
         }
         return B2Error.service(
-            status: status, code: answer?.code, message: answer?.message, operation: "authorize", context: context
+            status: status, code: answer?.code, message: answer?.explanation, operation: "authorize", context: context
         )
     }
 

@@ -118,7 +118,7 @@ public struct B2Client: Sendable {
                 return .refused(
                     Self.refusal(status: status, headers: response.headers, body: bytes) { answer in
                         B2Error.service(
-                            status: status, code: answer?.code, message: answer?.message, operation: operation,
+                            status: status, code: answer?.code, message: answer?.explanation, operation: operation,
                             context: context
                         )
                     })

@@ -28,6 +28,11 @@ enum B2Wire {
         let status: Int?
         let code: String?
         let message: String?
+        /// b2kit's emulator explains refusals here; B2 itself leaves some messages empty (as for `unauthorized`).
+        let guidance: String?
+
+        /// The message when B2 gave one, else the emulator's guidance.
+        var explanation: String? { message?.isEmpty == false ? message : guidance }
     }
 
     struct Buckets: Decodable { let buckets: [B2Bucket] }

@@ -192,7 +192,7 @@ extension B2Client {
                     )
                 }
                 return B2Error.service(
-                    status: status, code: answer?.code, message: answer?.message, operation: operation,
+                    status: status, code: answer?.code, message: answer?.explanation, operation: operation,
                     context: context
                 )
             }

@@ -137,7 +137,7 @@ extension B2Client {
                 meter.rewind(to: sent)
                 var refusal = Self.refusal(status: status, headers: answerHeaders, body: body) { answer in
                     B2Error.service(
-                        status: status, code: answer?.code, message: answer?.message, operation: operation,
+                        status: status, code: answer?.code, message: answer?.explanation, operation: operation,
                         context: context
                     )
                 }

@@ -53,6 +53,8 @@ struct B2Reply: Sendable {
     var json: JSONValue { (try? JSONValue.parse(body)) ?? .null }
     var code: String? { if case .string(let code)? = json["code"] { code } else { nil } }
     var message: String { if case .string(let message)? = json["message"] { message } else { "" } }
+    /// The emulator's own explanation, beside B2's message.
+    var guidance: String { if case .string(let guidance)? = json["guidance"] { guidance } else { "" } }
     var bytes: [UInt8] { Array(body.readableBytesView) }
 }
 
