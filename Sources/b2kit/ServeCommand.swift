@@ -45,6 +45,14 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Faults to inject (see above).")
     var faults: String?
 
+    @Option(
+        name: .customLong("clock-offset"),
+        help: ArgumentHelp(
+            "Run the emulator's clock ahead of the system's by this much, such as 90s, 45m, 12h or 30d.",
+            discussion: "Retention, lifecycle rules and token lifetimes follow it; the master key can move it on "
+                + "with POST /emulator/v1/advance_clock {\"seconds\": N}."))
+    var clockOffset: String?
+
     @Flag(name: .shortAndLong, help: "Log each request.")
     var verbose = false
 
@@ -69,6 +77,20 @@ struct ServeCommand: AsyncParsableCommand {
         if let faults {
             do { _ = try FaultPlan(parsing: faults) } catch { throw ValidationError("\(error)") }
         }
+        if let clockOffset, Self.milliseconds(clockOffset) == nil {
+            throw ValidationError(
+                "--clock-offset \"\(clockOffset)\" is not a duration: give a whole number and s, m, h or d, such as 30d"
+            )
+        }
+    }
+
+    /// `90s`, `45m`, `12h` or `30d` in milliseconds; nil for anything else.
+    static func milliseconds(_ text: String) -> Int64? {
+        let units: [Character: Int64] = ["s": 1000, "m": 60_000, "h": 3_600_000, "d": 86_400_000]
+        guard let unit = text.last.flatMap({ units[$0] }), let count = Int64(text.dropLast()), count >= 0,
+            count <= Int64.max / unit / 2
+        else { return nil }
+        return count * unit
     }
 
     func run() async throws {
@@ -88,6 +110,7 @@ struct ServeCommand: AsyncParsableCommand {
             absoluteMinimumPartSize: minimumPartSize,
             region: region,
             faults: try faults.map(FaultPlan.init(parsing:)),
+            clockOffsetMilliseconds: clockOffset.flatMap(Self.milliseconds) ?? 0,
             logger: {
                 var logger = Logger(label: "b2kit.emulator")
                 logger.logLevel = verbose ? .info : .warning

@@ -14,7 +14,7 @@ extension EmulatorState {
         guard let token = signer.verify(text), accepts(token.scope), let key = keys[token.keyId] else {
             throw B2APIError(.unauthorized, "bad_auth_token", "Invalid authorization token: authorize again")
         }
-        guard token.expiresAt > Clock.nowMillis() else {
+        guard token.expiresAt > clock.nowMillis() else {
             throw B2APIError(.unauthorized, "expired_auth_token", "Authorization token has expired: authorize again")
         }
         return Principal(key: key, token: token)
@@ -48,7 +48,7 @@ extension EmulatorState {
                 guidance: "No key has this key id and key: check both, or create a new key", headers: realm
             )
         }
-        if let expiry = key.expirationTimestamp, expiry <= Clock.nowMillis() {
+        if let expiry = key.expirationTimestamp, expiry <= clock.nowMillis() {
             throw B2APIError(.unauthorized, "key_expired", "The application key has expired: create a new key")
         }
         return key
@@ -56,7 +56,7 @@ extension EmulatorState {
 
     /// Issues a token for `key`, valid for the configured lifetime (and no longer than the key).
     func issueToken(for key: KeyRecord, scope: TokenScope, lifetimeSeconds: Int64? = nil) -> String {
-        var expiry = Clock.nowMillis() + 1000 * (lifetimeSeconds ?? configuration.tokenLifetimeSeconds)
+        var expiry = clock.nowMillis() + 1000 * (lifetimeSeconds ?? configuration.tokenLifetimeSeconds)
         if let keyExpiry = key.expirationTimestamp { expiry = min(expiry, keyExpiry) }
         return signer.issue(AuthToken(keyId: key.applicationKeyId, scope: scope, expiresAt: expiry))
     }

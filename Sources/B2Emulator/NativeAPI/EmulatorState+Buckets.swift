@@ -17,13 +17,14 @@ extension EmulatorState {
                     + "pass bucketId or bucketName to b2_list_buckets"
             )
         }
-        let rows = try await database.writer.read { db in
+        let (rows, locks) = try await database.writer.read { db in
             var request = BucketRecord.order(BucketRecord.Columns.bucketName)
             if let bucketId { request = request.filter(BucketRecord.Columns.bucketId == bucketId) }
             if let bucketName {
                 request = request.filter(sql: "bucketName = ? COLLATE BINARY", arguments: [bucketName])
             }
-            return try request.fetchAll(db)
+            let locks = try BucketLockRecord.fetchAll(db)
+            return (try request.fetchAll(db), Dictionary(locks.map { ($0.bucketId, $0) }, uniquingKeysWith: { $1 }))
         }
         let visible = rows.filter { bucket in
             (types.contains("all") || types.contains(bucket.bucketType))
@@ -34,7 +35,12 @@ extension EmulatorState {
         {
             try principal.requireBucket(match.bucketId)
         }
-        return ["buckets": .array(visible.map { Rendering.bucket($0, accountId: accountId, principal: principal) })]
+        return [
+            "buckets": .array(
+                visible.map {
+                    Rendering.bucket($0, lock: locks[$0.bucketId], accountId: accountId, principal: principal)
+                })
+        ]
     }
 
     /// `b2_create_bucket`.
@@ -56,17 +62,25 @@ extension EmulatorState {
             corsRules: try Self.arrayText(call.parameters, "corsRules") ?? "[]",
             lifecycleRules: try Self.arrayText(call.parameters, "lifecycleRules") ?? "[]",
             revision: 1,
-            createdAt: Clock.nowMillis()
+            createdAt: clock.nowMillis()
         )
+        var lock: BucketLockRecord?
         if try call.parameters.optionalBool("fileLockEnabled") == true {
-            throw B2APIError.badRequest("This emulator does not support Object Lock: create the bucket without it")
+            try principal.require("writeBucketRetentions")
+            lock = BucketLockRecord(bucketId: bucket.bucketId)
+            if let retention = try call.parameters.optionalRaw("defaultRetention").flatMap(ObjectLock.defaultRetention)
+            {
+                lock?.defaultMode = retention.mode
+                lock?.defaultDuration = retention.period.duration
+                lock?.defaultUnit = retention.period.unit
+            }
         }
-        try await insertBucket(bucket)
-        return Rendering.bucket(bucket, accountId: accountId, principal: principal)
+        try await insertBucket(bucket, lock: lock)
+        return Rendering.bucket(bucket, lock: lock, accountId: accountId, principal: principal)
     }
 
     /// Adds a bucket, refusing a name in use (in any case) and more than ``maximumBuckets``.
-    func insertBucket(_ bucket: BucketRecord) async throws {
+    func insertBucket(_ bucket: BucketRecord, lock: BucketLockRecord? = nil) async throws {
         let name = bucket.bucketName
         try await database.write { db in
             if try BucketRecord.filter(sql: "bucketName = ?", arguments: [name]).fetchCount(db) > 0 {
@@ -78,6 +92,7 @@ extension EmulatorState {
                 )
             }
             try bucket.insert(db)
+            try lock?.insert(db)
         }
     }
 
@@ -93,7 +108,12 @@ extension EmulatorState {
         let cors = try Self.arrayText(call.parameters, "corsRules")
         let lifecycle = try Self.arrayText(call.parameters, "lifecycleRules")
         let ifRevisionIs = try call.parameters.optionalInt("ifRevisionIs")
-        let bucket = try await database.write { db in
+        let enableLock = try call.parameters.optionalBool("fileLockEnabled")
+        let defaultRetention = try call.parameters.optionalRaw("defaultRetention").map {
+            try ObjectLock.defaultRetention($0)
+        }
+        if enableLock == true || defaultRetention != nil { try principal.require("writeBucketRetentions") }
+        let (bucket, lock) = try await database.write { db in
             guard var bucket = try BucketRecord.fetchOne(db, key: bucketId) else {
                 throw B2APIError.badBucketID(bucketId)
             }
@@ -105,11 +125,25 @@ extension EmulatorState {
             if let info { bucket.bucketInfo = info }
             if let cors { bucket.corsRules = cors }
             if let lifecycle { bucket.lifecycleRules = lifecycle }
+            var lock = try BucketLockRecord.fetchOne(db, key: bucketId)
+            if enableLock == false, lock != nil {
+                throw B2APIError(
+                    .badRequest, "file_lock_conflict",
+                    "fileLockEnabled value of false is not allowed when bucket is already file lock enabled.")
+            }
+            if enableLock == true, lock == nil { lock = BucketLockRecord(bucketId: bucketId) }
+            if let defaultRetention {
+                guard lock != nil else { throw ObjectLock.missingFileLock() }
+                lock?.defaultMode = defaultRetention?.mode
+                lock?.defaultDuration = defaultRetention?.period.duration
+                lock?.defaultUnit = defaultRetention?.period.unit
+            }
+            try lock?.upsert(db)
             bucket.revision += 1
             try bucket.update(db)
-            return bucket
+            return (bucket, lock)
         }
-        return Rendering.bucket(bucket, accountId: accountId, principal: principal)
+        return Rendering.bucket(bucket, lock: lock, accountId: accountId, principal: principal)
     }
 
     /// `b2_delete_bucket`: only an empty bucket (no versions, no unfinished large files).
@@ -118,8 +152,9 @@ extension EmulatorState {
         try principal.require("deleteBuckets")
         let bucketId = try call.parameters.string("bucketId")
         try principal.requireBucket(bucketId)
+        let lock = try await database.writer.read { db in try BucketLockRecord.fetchOne(db, key: bucketId) }
         let bucket = try await removeBucket(bucketId)
-        return Rendering.bucket(bucket, accountId: accountId, principal: principal)
+        return Rendering.bucket(bucket, lock: lock, accountId: accountId, principal: principal)
     }
 
     /// Deletes an empty bucket (no versions, no unfinished large files).

@@ -22,7 +22,8 @@ extension EmulatorState {
         let file = try await fileVersion(try call.parameters.string("fileId"))
         try principal.requireBucket(file.bucketId)
         try principal.requireName(file.fileName)
-        return Rendering.file(file, accountId: accountId, principal: principal, version: call.version)
+        let lock = try await database.writer.read { db in try FileLockRecord.fetchOne(db, key: file.fileId) }
+        return Rendering.file(file, lock: lock, accountId: accountId, principal: principal, version: call.version)
     }
 
     /// `b2_hide_file`: adds a hide marker as the newest version of a name.
@@ -36,7 +37,7 @@ extension EmulatorState {
         try principal.requireName(fileName)
         let marker = FileRecord(
             seq: nil,
-            fileId: Identifiers.fileId(bucketId: bucketId, kind: .small, uploadTimestamp: Clock.nowMillis()),
+            fileId: Identifiers.fileId(bucketId: bucketId, kind: .small, uploadTimestamp: clock.nowMillis()),
             bucketId: bucketId,
             fileName: fileName,
             action: "hide",
@@ -45,7 +46,7 @@ extension EmulatorState {
             contentMd5: nil,
             contentType: "application/x-bz-hide-marker",
             fileInfo: "{}",
-            uploadTimestamp: Clock.nowMillis(),
+            uploadTimestamp: clock.nowMillis(),
             blob: nil
         )
         try await database.write { db in
@@ -62,7 +63,7 @@ extension EmulatorState {
             }
             try marker.insert(db)
         }
-        return Rendering.file(marker, accountId: accountId, principal: principal, version: call.version)
+        return Rendering.file(marker, lock: nil, accountId: accountId, principal: principal, version: call.version)
     }
 
     /// `b2_delete_file_version`: removes one version (or an unfinished large file) and then its bytes.
@@ -77,6 +78,9 @@ extension EmulatorState {
         guard file.fileName.utf8.elementsEqual(fileName.utf8) else {
             throw B2APIError(.badRequest, "file_not_present", "File \(fileId) is not named \(fileName)")
         }
+        let bypass = try call.parameters.optionalBool("bypassGovernance") ?? false
+        let lock = try await database.writer.read { db in try FileLockRecord.fetchOne(db, key: fileId) }
+        try objectLock.checkDeletion(of: lock, bypassGovernance: bypass, principal: principal)
         try await removeVersion(file)
         return ["fileId": .string(fileId), "fileName": .string(fileName)]
     }
@@ -108,6 +112,7 @@ extension EmulatorState {
         let bucketId = try call.parameters.optionalString("destinationBucketId") ?? source.bucketId
         try principal.requireBucket(bucketId)
         try principal.requireName(fileName)
+        let requestedLock = try ObjectLock.requested(parameters: call.parameters)
         let directive = try call.parameters.optionalString("metadataDirective") ?? "COPY"
         let contentType = try call.parameters.optionalString("contentType")
         let info = try call.parameters.optionalStringMap("fileInfo")
@@ -130,11 +135,11 @@ extension EmulatorState {
         }
         _ = try await bucket(bucketId)
         let range = try ByteRange.resolve(try call.parameters.optionalString("range"), length: source.contentLength)
-        let fileId = Identifiers.fileId(bucketId: bucketId, kind: .small, uploadTimestamp: Clock.nowMillis())
+        let fileId = Identifiers.fileId(bucketId: bucketId, kind: .small, uploadTimestamp: clock.nowMillis())
         var record = FileRecord(
             seq: nil, fileId: fileId, bucketId: bucketId, fileName: fileName, action: "upload",
             contentLength: source.contentLength, contentSha1: source.contentSha1, contentMd5: source.contentMd5,
-            contentType: newType, fileInfo: newInfo, uploadTimestamp: Clock.nowMillis(), blob: source.blob
+            contentType: newType, fileInfo: newInfo, uploadTimestamp: clock.nowMillis(), blob: source.blob
         )
         if let range, range.count < source.contentLength {
             let temporary = try await blobs.copyRange(
@@ -147,13 +152,15 @@ extension EmulatorState {
             record.contentSha1 = digest.sha1
             record.contentMd5 = digest.md5
         }
-        try await database.write { [record] db in
+        let lockRules = objectLock
+        let lock = try await database.write { [record] db in
             guard try FileRecord.filter(FileRecord.Columns.fileId == source.fileId).fetchCount(db) == 1 else {
                 throw B2APIError.notFound("File not present: \(source.fileId)")
             }
-            try record.insert(db)
+            return try lockRules.insert(record, requested: requestedLock, principal: principal, db: db)
         }
-        return Rendering.file(record, accountId: accountId, principal: principal, version: call.version, action: "copy")
+        return Rendering.file(
+            record, lock: lock, accountId: accountId, principal: principal, version: call.version, action: "copy")
     }
 
     /// `b2_get_download_authorization`: a token for downloads by name under a prefix.

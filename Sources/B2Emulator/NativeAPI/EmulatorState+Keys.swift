@@ -32,7 +32,7 @@ extension EmulatorState {
             guard (1...86_400_000).contains(seconds) else {
                 throw B2APIError.badRequest("validDurationInSeconds must be between 1 and 86400000, not \(seconds)")
             }
-            expiration = Clock.nowMillis() + seconds * 1000
+            expiration = clock.nowMillis() + seconds * 1000
         }
         let key = KeyRecord(
             applicationKeyId: Identifiers.keyId(accountId: accountId),
@@ -43,7 +43,7 @@ extension EmulatorState {
             namePrefix: namePrefix,
             expirationTimestamp: expiration,
             isMaster: false,
-            createdAt: Clock.nowMillis()
+            createdAt: clock.nowMillis()
         )
         try await database.write { [bucketIds] db in
             for id in bucketIds ?? [] where try BucketRecord.fetchOne(db, key: id) == nil {

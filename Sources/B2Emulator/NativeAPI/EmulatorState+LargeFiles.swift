@@ -16,18 +16,18 @@ extension EmulatorState {
         let info = try call.parameters.optionalStringMap("fileInfo") ?? []
         try NameRules.checkFileInfo(info, fileName: fileName)
         let contentType = try Self.contentType(try call.parameters.string("contentType"), fileName: fileName)
-        let fileId = Identifiers.fileId(bucketId: bucketId, kind: .large, uploadTimestamp: Clock.nowMillis())
+        let requestedLock = try ObjectLock.requested(parameters: call.parameters)
+        let fileId = Identifiers.fileId(bucketId: bucketId, kind: .large, uploadTimestamp: clock.nowMillis())
         let record = FileRecord(
             seq: nil, fileId: fileId, bucketId: bucketId, fileName: fileName, action: "start", contentLength: 0,
             contentSha1: "none", contentMd5: nil, contentType: contentType, fileInfo: Rendering.stringMapText(info),
-            uploadTimestamp: Clock.nowMillis(), blob: nil
+            uploadTimestamp: clock.nowMillis(), blob: nil
         )
         try blobs.makePartDirectory(fileId: fileId)
-        try await database.write { db in
-            guard try BucketRecord.fetchOne(db, key: bucketId) != nil else { throw B2APIError.badBucketID(bucketId) }
-            try record.insert(db)
+        let lock = try await insertVersion(record, requested: requestedLock, principal: principal) {
+            blobs.remove(blobs.partDirectory(fileId: fileId))
         }
-        return Rendering.file(record, accountId: accountId, principal: principal, version: call.version)
+        return Rendering.file(record, lock: lock, accountId: accountId, principal: principal, version: call.version)
     }
 
     /// Finds an unfinished large file the principal may write to.
@@ -73,7 +73,7 @@ extension EmulatorState {
         )
         let part = PartRecord(
             fileId: fileId, partNumber: partNumber, contentLength: received.length, contentSha1: received.sha1,
-            contentMd5: received.md5, uploadTimestamp: Clock.nowMillis()
+            contentMd5: received.md5, uploadTimestamp: clock.nowMillis()
         )
         try await database.write { db in
             guard
@@ -150,8 +150,9 @@ extension EmulatorState {
         finished.blob = file.fileId
         // The parts folder becomes the blob (parts 1...N read in order): a rename, not a copy of every byte.
         try blobs.promoteParts(fileId: file.fileId)
+        let lock: FileLockRecord?
         do {
-            try await database.write { [finished] db in
+            lock = try await database.write { [finished] db in
                 guard
                     try FileRecord.filter(
                         FileRecord.Columns.fileId == file.fileId && FileRecord.Columns.action == "start"
@@ -162,12 +163,13 @@ extension EmulatorState {
                 }
                 try PartRecord.filter(PartRecord.Columns.fileId == file.fileId).deleteAll(db)
                 try finished.update(db)
+                return try FileLockRecord.fetchOne(db, key: file.fileId)
             }
         } catch {
             blobs.demoteParts(fileId: file.fileId)
             throw error
         }
-        return Rendering.file(finished, accountId: accountId, principal: principal, version: call.version)
+        return Rendering.file(finished, lock: lock, accountId: accountId, principal: principal, version: call.version)
     }
 
     /// `b2_cancel_large_file`.
@@ -199,16 +201,20 @@ extension EmulatorState {
             startSeq = try await fileVersion(startFileId).seq!
         }
         _ = try await bucket(bucketId)
-        let rows = try await database.writer.read { [startSeq] db in
-            try FileRecord.filter(
+        let (rows, locks) = try await database.writer.read { [startSeq] db in
+            let rows = try FileRecord.filter(
                 FileRecord.Columns.bucketId == bucketId && FileRecord.Columns.action == "start"
                     && FileRecord.Columns.seq >= startSeq
-            ).order(FileRecord.Columns.seq).fetchAll(db)
-        }.filter { $0.fileName.hasBytePrefix(prefix) }
+            ).order(FileRecord.Columns.seq).fetchAll(db).filter { $0.fileName.hasBytePrefix(prefix) }
+            return (rows, try ObjectLock.locks(db, bucketId: bucketId, fileIds: rows.map(\.fileId)))
+        }
         let shown = rows.prefix(Int(maxCount))
         return [
             "files": .array(
-                shown.map { Rendering.file($0, accountId: accountId, principal: principal, version: call.version) }),
+                shown.map {
+                    Rendering.file(
+                        $0, lock: locks[$0.fileId], accountId: accountId, principal: principal, version: call.version)
+                }),
             "nextFileId": rows.count > Int(maxCount) ? .string(rows[Int(maxCount)].fileId) : nil,
         ]
     }

@@ -14,8 +14,8 @@ extension EmulatorState {
         var entries: [JSONValue] = []
         var nextFileName: String?
         scan: while true {
-            let rows = try await database.writer.read { [cursor, inclusive] db in
-                try FileRecord.fetchAll(
+            let (rows, locks) = try await database.writer.read { [cursor, inclusive] db in
+                let rows = try FileRecord.fetchAll(
                     db,
                     sql: """
                         SELECT * FROM file AS f WHERE f.bucketId = ? AND f.fileName \(inclusive ? ">=" : ">") ?
@@ -26,6 +26,7 @@ extension EmulatorState {
                         """,
                     arguments: [query.bucketId, cursor, Self.scanBatch]
                 )
+                return (rows, try ObjectLock.locks(db, bucketId: query.bucketId, fileIds: rows.map(\.fileId)))
             }
             for row in rows {
                 guard row.fileName.hasBytePrefix(query.prefix) else { break scan }
@@ -44,7 +45,9 @@ extension EmulatorState {
                     continue scan
                 }
                 entries.append(
-                    Rendering.file(row, accountId: accountId, principal: call.principal, version: call.version))
+                    Rendering.file(
+                        row, lock: locks[row.fileId], accountId: accountId, principal: call.principal,
+                        version: call.version))
                 cursor = row.fileName
                 inclusive = false
             }
@@ -77,8 +80,8 @@ extension EmulatorState {
         var entries: [JSONValue] = []
         var next: (name: String, fileId: String?)?
         scan: while true {
-            let rows = try await database.writer.read { [cursorName, cursorSeq] db in
-                try FileRecord.fetchAll(
+            let (rows, locks) = try await database.writer.read { [cursorName, cursorSeq] db in
+                let rows = try FileRecord.fetchAll(
                     db,
                     sql: """
                         SELECT * FROM file WHERE bucketId = ? AND (fileName > ? OR (fileName = ? AND seq <= ?))
@@ -86,6 +89,7 @@ extension EmulatorState {
                         """,
                     arguments: [query.bucketId, cursorName, cursorName, cursorSeq, Self.scanBatch]
                 )
+                return (rows, try ObjectLock.locks(db, bucketId: query.bucketId, fileIds: rows.map(\.fileId)))
             }
             for row in rows {
                 guard row.fileName.hasBytePrefix(query.prefix) else { break scan }
@@ -104,7 +108,9 @@ extension EmulatorState {
                     continue scan
                 }
                 entries.append(
-                    Rendering.file(row, accountId: accountId, principal: call.principal, version: call.version))
+                    Rendering.file(
+                        row, lock: locks[row.fileId], accountId: accountId, principal: call.principal,
+                        version: call.version))
                 cursorName = row.fileName
                 cursorSeq = row.seq! - 1
             }

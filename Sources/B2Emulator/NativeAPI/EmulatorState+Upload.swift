@@ -28,6 +28,7 @@ extension EmulatorState {
         let info = try UploadHeaders.fileInfo(request)
         try NameRules.checkFileInfo(info, fileName: fileName)
         let contentType = try Self.contentType(request.headers[.contentType], fileName: fileName)
+        let requestedLock = try ObjectLock.requested(headers: request.headers)
         _ = try await bucket(bucketId)
         let received = try await blobs.receive(
             body: request.body,
@@ -35,10 +36,10 @@ extension EmulatorState {
             expectation: headers.expectation,
             includeMD5: true
         )
-        let fileId = Identifiers.fileId(bucketId: bucketId, kind: .small, uploadTimestamp: Clock.nowMillis())
+        let fileId = Identifiers.fileId(bucketId: bucketId, kind: .small, uploadTimestamp: clock.nowMillis())
         let timestamp =
             request.headers[HTTPField.Name("X-Bz-Custom-Upload-Timestamp")!].flatMap { Int64($0) }
-            ?? Clock.nowMillis()
+            ?? clock.nowMillis()
         let record = FileRecord(
             seq: nil,
             fileId: fileId,
@@ -54,18 +55,29 @@ extension EmulatorState {
             blob: fileId
         )
         try blobs.commit(received.temporaryPath, to: blobs.blobPath(fileId))
+        let lock = try await insertVersion(record, requested: requestedLock, principal: principal) {
+            blobs.remove(blobs.blobPath(fileId))
+        }
+        return Rendering.file(record, lock: lock, accountId: accountId, principal: principal, version: version)
+    }
+
+    /// Commits a new version and its Object Lock settings in one transaction, if its bucket still exists; on
+    /// failure, `undo` removes what the version's bytes left on disk.
+    func insertVersion(
+        _ record: FileRecord, requested: ObjectLock.Requested, principal: Principal, undo: () -> Void
+    ) async throws -> FileLockRecord? {
+        let lockRules = objectLock
         do {
-            try await database.write { db in
-                guard try BucketRecord.fetchOne(db, key: bucketId) != nil else {
-                    throw B2APIError.badBucketID(bucketId)
+            return try await database.write { db in
+                guard try BucketRecord.fetchOne(db, key: record.bucketId) != nil else {
+                    throw B2APIError.badBucketID(record.bucketId)
                 }
-                try record.insert(db)
+                return try lockRules.insert(record, requested: requested, principal: principal, db: db)
             }
         } catch {
-            blobs.remove(blobs.blobPath(fileId))
+            undo()
             throw error
         }
-        return Rendering.file(record, accountId: accountId, principal: principal, version: version)
     }
 
     /// Resolves `b2/x-auto` (or no type) from the file name's extension.

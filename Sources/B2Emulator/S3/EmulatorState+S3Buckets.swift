@@ -83,7 +83,7 @@ extension EmulatorState {
         let bucket = BucketRecord(
             bucketId: Identifiers.bucketId(), bucketName: name,
             bucketType: acl == "public-read" ? "allPublic" : "allPrivate", bucketInfo: "{}", corsRules: "[]",
-            lifecycleRules: "[]", revision: 1, createdAt: Clock.nowMillis()
+            lifecycleRules: "[]", revision: 1, createdAt: clock.nowMillis()
         )
         do {
             try await insertBucket(bucket)

@@ -27,11 +27,11 @@ extension EmulatorState {
         try principal.requireName(key)
         let info = try S3ObjectMetadata.fileInfo(call.request, fileName: key)
         let contentType = try S3ObjectMetadata.contentType(call.request, fileName: key)
-        let fileId = Identifiers.fileId(bucketId: bucket.bucketId, kind: .large, uploadTimestamp: Clock.nowMillis())
+        let fileId = Identifiers.fileId(bucketId: bucket.bucketId, kind: .large, uploadTimestamp: clock.nowMillis())
         let record = FileRecord(
             seq: nil, fileId: fileId, bucketId: bucket.bucketId, fileName: key, action: "start", contentLength: 0,
             contentSha1: "none", contentMd5: nil, contentType: contentType, fileInfo: Rendering.stringMapText(info),
-            uploadTimestamp: Clock.nowMillis(), blob: nil
+            uploadTimestamp: clock.nowMillis(), blob: nil
         )
         try blobs.makePartDirectory(fileId: fileId)
         try await database.write { db in try record.insert(db) }
@@ -54,7 +54,7 @@ extension EmulatorState {
         let received = try await s3Receive(call.request)
         let part = PartRecord(
             fileId: upload.fileId, partNumber: Int64(partNumber), contentLength: received.length,
-            contentSha1: received.sha1, contentMd5: received.md5, uploadTimestamp: Clock.nowMillis()
+            contentSha1: received.sha1, contentMd5: received.md5, uploadTimestamp: clock.nowMillis()
         )
         let blobs = self.blobs
         do {

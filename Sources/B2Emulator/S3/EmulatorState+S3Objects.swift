@@ -86,11 +86,11 @@ extension EmulatorState {
         let info = try S3ObjectMetadata.fileInfo(call.request, fileName: key)
         let contentType = try S3ObjectMetadata.contentType(call.request, fileName: key)
         let received = try await s3Receive(call.request)
-        let fileId = Identifiers.fileId(bucketId: bucket.bucketId, kind: .small, uploadTimestamp: Clock.nowMillis())
+        let fileId = Identifiers.fileId(bucketId: bucket.bucketId, kind: .small, uploadTimestamp: clock.nowMillis())
         let record = FileRecord(
             seq: nil, fileId: fileId, bucketId: bucket.bucketId, fileName: key, action: "upload",
             contentLength: received.length, contentSha1: received.sha1, contentMd5: received.md5,
-            contentType: contentType, fileInfo: Rendering.stringMapText(info), uploadTimestamp: Clock.nowMillis(),
+            contentType: contentType, fileInfo: Rendering.stringMapText(info), uploadTimestamp: clock.nowMillis(),
             blob: fileId
         )
         try blobs.commit(received.temporaryPath, to: blobs.blobPath(fileId))
@@ -142,7 +142,8 @@ extension EmulatorState {
         try call.principal.require("deleteFiles")
         let bucket = try await s3Bucket(call)
         try call.principal.requireName(call.key)
-        let outcome = try await s3Delete(bucketId: bucket.bucketId, key: call.key, versionId: call.query["versionId"])
+        let outcome = try await s3Delete(
+            bucketId: bucket.bucketId, key: call.key, versionId: call.query["versionId"], call: call)
         var headers: HTTPFields = [:]
         if let marker = outcome.deleteMarker {
             headers[S3Headers.deleteMarker] = "true"
@@ -153,8 +154,9 @@ extension EmulatorState {
         return S3Router.empty(.noContent, headers: headers)
     }
 
-    /// Deletes one version or hides a name; returns the removed version id or the new hide marker's id.
-    func s3Delete(bucketId: String, key: String, versionId: String?) async throws -> (
+    /// Deletes one version (unless Object Lock protects it; `x-amz-bypass-governance-retention: true` lifts
+    /// governance) or hides a name; returns the removed version id or the new hide marker's id.
+    func s3Delete(bucketId: String, key: String, versionId: String?, call: S3Call) async throws -> (
         versionId: String?, deleteMarker: String?
     ) {
         if let versionId {
@@ -163,14 +165,17 @@ extension EmulatorState {
             else {
                 return (versionId, nil)
             }
+            let lock = try await database.writer.read { db in try FileLockRecord.fetchOne(db, key: file.fileId) }
+            let bypass = call.request.headers[S3Headers.bypassGovernanceRetention]?.lowercased() == "true"
+            try objectLock.checkDeletion(of: lock, bypassGovernance: bypass, principal: call.principal)
             try await removeVersion(file)
             return (versionId, file.action == "hide" ? versionId : nil)
         }
         let marker = FileRecord(
-            seq: nil, fileId: Identifiers.fileId(bucketId: bucketId, kind: .small, uploadTimestamp: Clock.nowMillis()),
+            seq: nil, fileId: Identifiers.fileId(bucketId: bucketId, kind: .small, uploadTimestamp: clock.nowMillis()),
             bucketId: bucketId, fileName: key, action: "hide",
             contentLength: 0, contentSha1: ContentDigest.emptySHA1, contentMd5: nil,
-            contentType: "application/x-bz-hide-marker", fileInfo: "{}", uploadTimestamp: Clock.nowMillis(),
+            contentType: "application/x-bz-hide-marker", fileInfo: "{}", uploadTimestamp: clock.nowMillis(),
             blob: nil
         )
         let hidden = try await database.write { db -> Bool in
@@ -208,7 +213,7 @@ extension EmulatorState {
             do {
                 try call.principal.requireName(request.key)
                 let outcome = try await s3Delete(
-                    bucketId: bucket.bucketId, key: request.key, versionId: request.versionId)
+                    bucketId: bucket.bucketId, key: request.key, versionId: request.versionId, call: call)
                 guard !quiet else { continue }
                 xml.begin("Deleted")
                 xml.element("Key", request.key)
@@ -270,11 +275,11 @@ extension EmulatorState {
         let record = FileRecord(
             seq: nil,
             fileId: Identifiers.fileId(
-                bucketId: destination.bucketId, kind: .small, uploadTimestamp: Clock.nowMillis()),
+                bucketId: destination.bucketId, kind: .small, uploadTimestamp: clock.nowMillis()),
             bucketId: destination.bucketId,
             fileName: key, action: "upload", contentLength: file.contentLength, contentSha1: file.contentSha1,
             contentMd5: file.contentMd5, contentType: contentType, fileInfo: fileInfo,
-            uploadTimestamp: Clock.nowMillis(), blob: file.blob, s3ETag: file.s3ETag
+            uploadTimestamp: clock.nowMillis(), blob: file.blob, s3ETag: file.s3ETag
         )
         try await database.write { db in
             guard try FileRecord.filter(FileRecord.Columns.fileId == file.fileId).fetchCount(db) == 1 else {

@@ -77,7 +77,7 @@ struct S3Dispatch: RouterMiddleware {
             throw S3Error(
                 .forbidden, "InvalidAccessKeyId", "The access key id you provided does not exist in our records.")
         }
-        if let expiry = key.expirationTimestamp, expiry <= Clock.nowMillis() {
+        if let expiry = key.expirationTimestamp, expiry <= state.clock.nowMillis() {
             throw S3Error.accessDenied("The application key \(key.applicationKeyId) has expired: create a new key")
         }
         let token = AuthToken(keyId: key.applicationKeyId, scope: .account, expiresAt: Int64.max)

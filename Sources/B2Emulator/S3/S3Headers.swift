@@ -10,6 +10,7 @@ enum S3Headers {
     static let copySource = HTTPField.Name("x-amz-copy-source")!
     static let metadataDirective = HTTPField.Name("x-amz-metadata-directive")!
     static let versionId = HTTPField.Name("x-amz-version-id")!
+    static let bypassGovernanceRetention = HTTPField.Name("x-amz-bypass-governance-retention")!
     static let deleteMarker = HTTPField.Name("x-amz-delete-marker")!
     static let contentMD5 = HTTPField.Name("Content-MD5")!
     static let metaPrefix = "x-amz-meta-"

@@ -23,6 +23,9 @@ public struct EmulatorConfiguration: Sendable {
     public var region: String
     /// Injected faults, or nil for none.
     public var faults: FaultPlan?
+    /// How far ahead of the system time the emulator's clock starts, in milliseconds: uploads are stamped with it,
+    /// and retention, lifecycle rules and token lifetimes are judged by it.
+    public var clockOffsetMilliseconds: Int64
     /// Where the emulator logs.
     public var logger: Logger
 
@@ -48,6 +51,7 @@ public struct EmulatorConfiguration: Sendable {
         absoluteMinimumPartSize: Int64 = 5_000_000,
         region: String = EmulatorConfiguration.defaultRegion,
         faults: FaultPlan? = nil,
+        clockOffsetMilliseconds: Int64 = 0,
         logger: Logger = EmulatorConfiguration.quietLogger
     ) {
         self.dataDirectory = dataDirectory
@@ -60,6 +64,7 @@ public struct EmulatorConfiguration: Sendable {
         self.absoluteMinimumPartSize = absoluteMinimumPartSize
         self.region = region
         self.faults = faults
+        self.clockOffsetMilliseconds = clockOffsetMilliseconds
         self.logger = logger
     }
 }

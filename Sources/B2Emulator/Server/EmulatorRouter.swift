@@ -30,6 +30,8 @@ enum EmulatorRouter {
         "b2_create_key": { $0.createKey },
         "b2_list_keys": { $0.listKeys },
         "b2_delete_key": { $0.deleteKey },
+        "b2_update_file_retention": { ObjectLockCalls(state: $0).updateFileRetention },
+        "b2_update_file_legal_hold": { ObjectLockCalls(state: $0).updateFileLegalHold },
     ]
 
     /// The endpoint a path addresses, for fault rules: the `b2_*` call name, or `download`.
@@ -53,6 +55,9 @@ enum EmulatorRouter {
             middleware: S3Dispatch(
                 state: state, verifier: SigV4RequestVerifier(region: state.configuration.region))
         )
+        router.on("/emulator/v1/advance_clock", method: .post) { request, context in
+            json(try await ClockCalls(state: state).advanceClock(request, context: context))
+        }
         for method in [HTTPRequest.Method.get, .post, .head] {
             router.on("/b2api/**", method: method) { request, context in
                 try await api(request, context: context, state: state)

@@ -16,6 +16,11 @@ struct EmulatorState: Sendable {
     let masterKey: KeyRecord
     /// True when the master key was generated on this start (so the caller prints it once).
     let masterKeyIsNew: Bool
+    /// The one clock every timestamp comes from.
+    let clock: EmulatorClock
+
+    /// Object Lock's rules, on this state's clock.
+    var objectLock: ObjectLock { ObjectLock(clock: clock) }
     /// Recent download-by-name lookups, valid until the next write.
     let downloadLookups = DownloadLookupCache()
     /// Bytes of recently downloaded small blobs.
@@ -32,7 +37,8 @@ struct EmulatorState: Sendable {
         }
         let database = try EmulatorDatabase(path: root + "/metadata.sqlite")
         let blobs = try BlobStore(root: root)
-        let now = Clock.nowMillis()
+        let clock = EmulatorClock(offsetMilliseconds: configuration.clockOffsetMilliseconds)
+        let now = clock.nowMillis()
         let (accountId, secret, master, isNew) = try await database.write { db in
             func setting(_ name: String, orNew make: () -> String) throws -> String {
                 if let value = try SettingRecord.fetchOne(db, key: name)?.value { return value }
@@ -70,7 +76,8 @@ struct EmulatorState: Sendable {
             accountId: accountId,
             keys: keys,
             masterKey: master,
-            masterKeyIsNew: isNew
+            masterKeyIsNew: isNew,
+            clock: clock
         )
         try await state.removeOrphans()
         return state
@@ -130,11 +137,6 @@ final class KeyCache: Sendable {
     func store(_ key: KeyRecord) { keys.withLock { $0[key.applicationKeyId] = key } }
 
     func remove(_ id: String) { keys.withLock { $0[id] = nil } }
-}
-
-/// Milliseconds since the epoch.
-enum Clock {
-    static func nowMillis() -> Int64 { Int64((Date().timeIntervalSince1970 * 1000).rounded(.down)) }
 }
 
 /// Random identifiers in B2's shapes.

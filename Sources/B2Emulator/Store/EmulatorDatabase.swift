@@ -92,6 +92,7 @@ struct EmulatorDatabase: Sendable {
                 t.add(column: "s3ETag", .text)
             }
         }
+        ObjectLockMigration.register(in: &migrator)
         return migrator
     }
 }

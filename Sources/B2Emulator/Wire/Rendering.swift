@@ -16,7 +16,9 @@ enum Rendering {
         return members.compactMap { key, value in if case .string(let s) = value { (key, s) } else { nil } }
     }
 
-    static func bucket(_ bucket: BucketRecord, accountId: String, principal: Principal) -> JSONValue {
+    static func bucket(
+        _ bucket: BucketRecord, lock: BucketLockRecord?, accountId: String, principal: Principal
+    ) -> JSONValue {
         let capabilities = principal.key.capabilityList
         let readEncryption = capabilities.contains("readBucketEncryption")
         let readRetention = capabilities.contains("readBucketRetentions")
@@ -31,11 +33,7 @@ enum Rendering {
                 "isClientAuthorizedToRead": .bool(readEncryption),
                 "value": readEncryption ? ["algorithm": nil, "mode": nil] : nil,
             ],
-            "fileLockConfiguration": [
-                "isClientAuthorizedToRead": .bool(readRetention),
-                "value": readRetention
-                    ? ["defaultRetention": ["mode": nil, "period": nil], "isFileLockEnabled": false] : nil,
-            ],
+            "fileLockConfiguration": ObjectLock.configuration(lock, canRead: readRetention),
             "lifecycleRules": jsonText(bucket.lifecycleRules),
             "options": ["s3"],
             "replicationConfiguration": [
@@ -46,9 +44,10 @@ enum Rendering {
         ]
     }
 
-    /// A file version; `action` may be overridden (`copy` in a copy reply).
+    /// A file version with its Object Lock settings; `action` may be overridden (`copy` in a copy reply).
     static func file(
         _ file: FileRecord,
+        lock: FileLockRecord?,
         accountId: String,
         principal: Principal?,
         version: Int,
@@ -71,14 +70,8 @@ enum Rendering {
             let readRetention = capabilities.contains("readFileRetentions")
             let readHold = capabilities.contains("readFileLegalHolds")
             members += [
-                (
-                    "fileRetention",
-                    [
-                        "isClientAuthorizedToRead": .bool(readRetention),
-                        "value": readRetention ? ["mode": nil, "retainUntilTimestamp": nil] : nil,
-                    ]
-                ),
-                ("legalHold", ["isClientAuthorizedToRead": .bool(readHold), "value": nil]),
+                ("fileRetention", ObjectLock.fileRetention(lock, canRead: readRetention)),
+                ("legalHold", ObjectLock.legalHold(lock, canRead: readHold)),
                 ("serverSideEncryption", ["algorithm": nil, "mode": nil]),
             ]
         }

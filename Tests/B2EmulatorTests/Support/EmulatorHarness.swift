@@ -133,7 +133,8 @@ struct B2TestClient: Sendable {
         data: [UInt8],
         sha1: String? = nil,
         info: [(String, String)] = [],
-        contentType: String = "b2/x-auto"
+        contentType: String = "b2/x-auto",
+        headers extraHeaders: HTTPFields = [:]
     ) async throws -> B2Reply {
         let target = try await ok("b2_get_upload_url", ["bucketId": .string(bucketId)])
         var headers: HTTPFields = [
@@ -147,6 +148,7 @@ struct B2TestClient: Sendable {
             headers.append(
                 HTTPField(name: HTTPField.Name("X-Bz-Info-" + key)!, value: PercentEncoding.b2.encode(value)))
         }
+        headers.append(contentsOf: extraHeaders)
         return try await send(
             Self.path(of: target["uploadUrl"]?.stringValue ?? ""),
             headers: headers,
