@@ -17,14 +17,18 @@ extension EmulatorState {
                     + "pass bucketId or bucketName to b2_list_buckets"
             )
         }
-        let (rows, locks) = try await database.writer.read { db in
+        let (rows, locks, encryptions) = try await database.writer.read { db in
             var request = BucketRecord.order(BucketRecord.Columns.bucketName)
             if let bucketId { request = request.filter(BucketRecord.Columns.bucketId == bucketId) }
             if let bucketName {
                 request = request.filter(sql: "bucketName = ? COLLATE BINARY", arguments: [bucketName])
             }
             let locks = try BucketLockRecord.fetchAll(db)
-            return (try request.fetchAll(db), Dictionary(locks.map { ($0.bucketId, $0) }, uniquingKeysWith: { $1 }))
+            let encryptions = try BucketEncryptionRecord.fetchAll(db)
+            return (
+                try request.fetchAll(db), Dictionary(locks.map { ($0.bucketId, $0) }, uniquingKeysWith: { $1 }),
+                Dictionary(encryptions.map { ($0.bucketId, $0) }, uniquingKeysWith: { $1 })
+            )
         }
         let visible = rows.filter { bucket in
             (types.contains("all") || types.contains(bucket.bucketType))
@@ -38,7 +42,9 @@ extension EmulatorState {
         return [
             "buckets": .array(
                 visible.map {
-                    Rendering.bucket($0, lock: locks[$0.bucketId], accountId: accountId, principal: principal)
+                    Rendering.bucket(
+                        $0, lock: locks[$0.bucketId], encryption: encryptions[$0.bucketId], accountId: accountId,
+                        principal: principal)
                 })
         ]
     }
@@ -75,12 +81,22 @@ extension EmulatorState {
                 lock?.defaultUnit = retention.period.unit
             }
         }
-        try await insertBucket(bucket, lock: lock)
-        return Rendering.bucket(bucket, lock: lock, accountId: accountId, principal: principal)
+        var encryption: BucketEncryptionRecord?
+        if let value = call.parameters.optionalRaw("defaultServerSideEncryption") {
+            try principal.require("writeBucketEncryption")
+            encryption = try Encryption.bucketDefault(value).map {
+                BucketEncryptionRecord(bucketId: bucket.bucketId, mode: $0)
+            }
+        }
+        try await insertBucket(bucket, lock: lock, encryption: encryption)
+        return Rendering.bucket(
+            bucket, lock: lock, encryption: encryption, accountId: accountId, principal: principal)
     }
 
     /// Adds a bucket, refusing a name in use (in any case) and more than ``maximumBuckets``.
-    func insertBucket(_ bucket: BucketRecord, lock: BucketLockRecord? = nil) async throws {
+    func insertBucket(
+        _ bucket: BucketRecord, lock: BucketLockRecord? = nil, encryption: BucketEncryptionRecord? = nil
+    ) async throws {
         let name = bucket.bucketName
         try await database.write { db in
             if try BucketRecord.filter(sql: "bucketName = ?", arguments: [name]).fetchCount(db) > 0 {
@@ -93,6 +109,7 @@ extension EmulatorState {
             }
             try bucket.insert(db)
             try lock?.insert(db)
+            try encryption?.insert(db)
         }
     }
 
@@ -113,7 +130,11 @@ extension EmulatorState {
             try ObjectLock.defaultRetention($0)
         }
         if enableLock == true || defaultRetention != nil { try principal.require("writeBucketRetentions") }
-        let (bucket, lock) = try await database.write { db in
+        let defaultEncryption = try call.parameters.optionalRaw("defaultServerSideEncryption").map {
+            try Encryption.bucketDefault($0)
+        }
+        if defaultEncryption != nil { try principal.require("writeBucketEncryption") }
+        let (bucket, lock, encryption) = try await database.write { db in
             guard var bucket = try BucketRecord.fetchOne(db, key: bucketId) else {
                 throw B2APIError.badBucketID(bucketId)
             }
@@ -139,11 +160,19 @@ extension EmulatorState {
                 lock?.defaultUnit = defaultRetention?.period.unit
             }
             try lock?.upsert(db)
+            if let defaultEncryption {
+                if let mode = defaultEncryption {
+                    try BucketEncryptionRecord(bucketId: bucketId, mode: mode).upsert(db)
+                } else {
+                    _ = try BucketEncryptionRecord.deleteOne(db, key: bucketId)
+                }
+            }
             bucket.revision += 1
             try bucket.update(db)
-            return (bucket, lock)
+            return (bucket, lock, try BucketEncryptionRecord.fetchOne(db, key: bucketId))
         }
-        return Rendering.bucket(bucket, lock: lock, accountId: accountId, principal: principal)
+        return Rendering.bucket(
+            bucket, lock: lock, encryption: encryption, accountId: accountId, principal: principal)
     }
 
     /// `b2_delete_bucket`: only an empty bucket (no versions, no unfinished large files).
@@ -152,9 +181,12 @@ extension EmulatorState {
         try principal.require("deleteBuckets")
         let bucketId = try call.parameters.string("bucketId")
         try principal.requireBucket(bucketId)
-        let lock = try await database.writer.read { db in try BucketLockRecord.fetchOne(db, key: bucketId) }
+        let (lock, encryption) = try await database.writer.read { db in
+            (try BucketLockRecord.fetchOne(db, key: bucketId), try BucketEncryptionRecord.fetchOne(db, key: bucketId))
+        }
         let bucket = try await removeBucket(bucketId)
-        return Rendering.bucket(bucket, lock: lock, accountId: accountId, principal: principal)
+        return Rendering.bucket(
+            bucket, lock: lock, encryption: encryption, accountId: accountId, principal: principal)
     }
 
     /// Deletes an empty bucket (no versions, no unfinished large files).

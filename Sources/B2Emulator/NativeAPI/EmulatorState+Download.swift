@@ -44,35 +44,42 @@ extension EmulatorState {
         guard let file = latest, file.action == "upload" else {
             throw B2APIError.notFound("File with such name does not exist: \(fileName)")
         }
-        return try await respond(with: file, to: request, principal: principal, faults: faults)
+        return try await respond(
+            with: file, encryption: lookup.encryption, to: request, principal: principal, faults: faults)
     }
 
     /// `b2_download_file_by_id`: one version by id (GET or HEAD with `?fileId=`, or POST with JSON).
     func downloadById(_ request: Request, fileId: String, faults: DownloadFaults) async throws -> Response {
         let principal = try authenticate(request) { $0 == .account }
         try principal.require("readFiles")
-        guard
-            let file = try await database.writer.read({ db in
-                try FileRecord.filter(FileRecord.Columns.fileId == fileId).fetchOne(db)
-            }), file.action == "upload"
-        else {
+        let (found, sealed) = try await database.writer.read { db in
+            (
+                try FileRecord.filter(FileRecord.Columns.fileId == fileId).fetchOne(db),
+                try FileEncryptionRecord.fetchOne(db, key: fileId)
+            )
+        }
+        guard let file = found, file.action == "upload" else {
             throw B2APIError.notFound("File with such id does not exist: \(fileId)")
         }
         try principal.requireBucket(file.bucketId)
         try principal.requireName(file.fileName)
-        return try await respond(with: file, to: request, principal: principal, faults: faults)
+        return try await respond(with: file, encryption: sealed, to: request, principal: principal, faults: faults)
     }
 
     /// Answers a GET or HEAD of a version: the whole object or one range, with `headers` (B2's download headers
-    /// when nil).
+    /// when nil). An encrypted version is decrypted as it is read; an SSE-C one needs its key in the request's
+    /// `X-Bz-Server-Side-Encryption-Customer-*` headers, even for HEAD.
     func respond(
         with file: FileRecord,
+        encryption sealed: FileEncryptionRecord?,
         to request: Request,
         principal: Principal?,
         faults: DownloadFaults,
         headers customHeaders: HTTPFields? = nil
     ) async throws -> Response {
+        let key = try encryption.key(for: sealed, presented: try Encryption.requested(headers: request.headers))
         var headers = customHeaders ?? Self.downloadHeaders(file, request: request)
+        if customHeaders == nil { Encryption.addDownloadHeaders(sealed, to: &headers) }
         let range = try ByteRange.resolve(request.headers[.range], length: file.contentLength)
         let status: HTTPResponse.Status
         let slice: ClosedRange<Int64>?
@@ -94,7 +101,7 @@ extension EmulatorState {
             )
         }
         let path = blobs.blobPath(file.blob!)
-        if !faults.truncate, length <= BlobReader.maximumSliceSize {
+        if !faults.truncate, key == nil, length <= BlobReader.maximumSliceSize {
             let bytes = try await smallSlice(of: file, path: path, slice: slice!)
             return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: bytes))
         }
@@ -106,8 +113,13 @@ extension EmulatorState {
             var sent: Int64 = 0
             let chunkLength: ByteCount = length > 4 << 20 ? .mebibytes(1) : .kibibytes(256)
             for piece in pieces {
+                let cipher = key.map { BlobCipher(key: $0, path: piece.path) }
+                var offset = piece.range.lowerBound
                 try await FileSystem.shared.withFileHandle(forReadingAt: FilePath(piece.path)) { handle in
-                    for try await chunk in handle.readChunks(in: piece.range, chunkLength: chunkLength) {
+                    for try await read in handle.readChunks(in: piece.range, chunkLength: chunkLength) {
+                        var chunk = read
+                        try cipher?.apply(&chunk, at: offset)
+                        offset += Int64(chunk.readableBytes)
                         if let truncateAt, sent + Int64(chunk.readableBytes) > truncateAt {
                             throw FaultInjected.truncatedBody
                         }
@@ -140,7 +152,8 @@ extension EmulatorState {
                     """
             )
             let latest = try FileRecord.fetchOne(fileStatement, arguments: [bucket.bucketId, fileName])
-            return DownloadLookup(bucket: bucket, latest: latest)
+            let sealed = try latest.flatMap { try FileEncryptionRecord.fetchOne(db, key: $0.fileId) }
+            return DownloadLookup(bucket: bucket, latest: latest, encryption: sealed)
         }
         guard let found else { throw B2APIError.notFound("Bucket \(bucketName) does not exist") }
         downloadLookups.store(found, bucketName: bucketName, fileName: fileName, generation: generation)

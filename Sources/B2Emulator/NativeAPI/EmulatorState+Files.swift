@@ -1,5 +1,6 @@
 import B2JSON
 import GRDB
+import NIOPosix
 
 extension EmulatorState {
     /// Finds a file version by id, answering 400 `bad_request` for an id that could not be one and 404 otherwise.
@@ -22,8 +23,11 @@ extension EmulatorState {
         let file = try await fileVersion(try call.parameters.string("fileId"))
         try principal.requireBucket(file.bucketId)
         try principal.requireName(file.fileName)
-        let lock = try await database.writer.read { db in try FileLockRecord.fetchOne(db, key: file.fileId) }
-        return Rendering.file(file, lock: lock, accountId: accountId, principal: principal, version: call.version)
+        let (lock, sealed) = try await database.writer.read { db in
+            (try FileLockRecord.fetchOne(db, key: file.fileId), try FileEncryptionRecord.fetchOne(db, key: file.fileId))
+        }
+        return Rendering.file(
+            file, lock: lock, encryption: sealed, accountId: accountId, principal: principal, version: call.version)
     }
 
     /// `b2_hide_file`: adds a hide marker as the newest version of a name.
@@ -63,7 +67,8 @@ extension EmulatorState {
             }
             try marker.insert(db)
         }
-        return Rendering.file(marker, lock: nil, accountId: accountId, principal: principal, version: call.version)
+        return Rendering.file(
+            marker, lock: nil, encryption: nil, accountId: accountId, principal: principal, version: call.version)
     }
 
     /// `b2_delete_file_version`: removes one version (or an unfinished large file) and then its bytes.
@@ -136,19 +141,50 @@ extension EmulatorState {
         _ = try await bucket(bucketId)
         let range = try ByteRange.resolve(try call.parameters.optionalString("range"), length: source.contentLength)
         let fileId = Identifiers.fileId(bucketId: bucketId, kind: .small, uploadTimestamp: clock.nowMillis())
+        let requestedDestination = try Encryption.requested(
+            json: call.parameters.optionalRaw("destinationServerSideEncryption"),
+            field: "destinationServerSideEncryption")
+        let (sourceSealed, sealed) = try await database.writer.read { db in
+            (
+                try FileEncryptionRecord.fetchOne(db, key: source.fileId),
+                try Encryption.forNewVersion(requestedDestination, fileId: fileId, bucketId: bucketId, db: db)
+            )
+        }
+        let sourceKey = try encryption.key(
+            for: sourceSealed,
+            presented: try Encryption.requested(
+                json: call.parameters.optionalRaw("sourceServerSideEncryption"), field: "sourceServerSideEncryption"))
+        let destinationKey = encryption.key(forWriting: sealed, requested: requestedDestination)
+        // Copies share the source's bytes only when they are stored the same way.
+        let sameStorage = sourceSealed?.mode == sealed?.mode && sourceSealed?.customerKeyMd5 == sealed?.customerKeyMd5
         var record = FileRecord(
             seq: nil, fileId: fileId, bucketId: bucketId, fileName: fileName, action: "upload",
             contentLength: source.contentLength, contentSha1: source.contentSha1, contentMd5: source.contentMd5,
             contentType: newType, fileInfo: newInfo, uploadTimestamp: clock.nowMillis(), blob: source.blob
         )
-        if let range, range.count < source.contentLength {
-            let temporary = try await blobs.copyRange(
-                of: blobs.blobPath(source.blob!), offset: range.lowerBound, length: Int64(range.count)
-            )
+        if range.map({ $0.count < source.contentLength }) ?? false || !sameStorage {
+            let sourcePath = blobs.blobPath(source.blob!)
+            let temporary: String
+            if let sourceKey {
+                temporary = blobs.temporaryPath()
+                try await NIOThreadPool.singleton.runIfActive {
+                    try BlobCipher.copyDecrypted(from: sourcePath, range: range, key: sourceKey, into: temporary)
+                }
+            } else {
+                let whole = range ?? 0...max(0, source.contentLength - 1)
+                temporary = try await blobs.copyRange(
+                    of: sourcePath, offset: whole.lowerBound, length: source.contentLength == 0 ? 0 : Int64(whole.count)
+                )
+            }
             let digest = try await Self.digest(ofFile: temporary)
+            if let destinationKey {
+                try await NIOThreadPool.singleton.runIfActive {
+                    try BlobCipher(key: destinationKey, pieceName: fileId).encryptFile(atPath: temporary)
+                }
+            }
             try blobs.commit(temporary, to: blobs.blobPath(fileId))
             record.blob = fileId
-            record.contentLength = Int64(range.count)
+            record.contentLength = range.map { Int64($0.count) } ?? source.contentLength
             record.contentSha1 = digest.sha1
             record.contentMd5 = digest.md5
         }
@@ -157,10 +193,13 @@ extension EmulatorState {
             guard try FileRecord.filter(FileRecord.Columns.fileId == source.fileId).fetchCount(db) == 1 else {
                 throw B2APIError.notFound("File not present: \(source.fileId)")
             }
-            return try lockRules.insert(record, requested: requestedLock, principal: principal, db: db)
+            let lock = try lockRules.insert(record, requested: requestedLock, principal: principal, db: db)
+            try sealed?.insert(db)
+            return lock
         }
         return Rendering.file(
-            record, lock: lock, accountId: accountId, principal: principal, version: call.version, action: "copy")
+            record, lock: lock, encryption: sealed, accountId: accountId, principal: principal, version: call.version,
+            action: "copy")
     }
 
     /// `b2_get_download_authorization`: a token for downloads by name under a prefix.

@@ -2,6 +2,7 @@ import B2JSON
 import GRDB
 import HTTPTypes
 import Hummingbird
+import NIOPosix
 
 extension EmulatorState {
     /// `b2_start_large_file`: an unfinished large file (`action: start`) that parts are uploaded into.
@@ -17,17 +18,25 @@ extension EmulatorState {
         try NameRules.checkFileInfo(info, fileName: fileName)
         let contentType = try Self.contentType(try call.parameters.string("contentType"), fileName: fileName)
         let requestedLock = try ObjectLock.requested(parameters: call.parameters)
+        let requestedEncryption = try Encryption.requested(
+            json: call.parameters.optionalRaw("serverSideEncryption"), field: "serverSideEncryption")
         let fileId = Identifiers.fileId(bucketId: bucketId, kind: .large, uploadTimestamp: clock.nowMillis())
         let record = FileRecord(
             seq: nil, fileId: fileId, bucketId: bucketId, fileName: fileName, action: "start", contentLength: 0,
             contentSha1: "none", contentMd5: nil, contentType: contentType, fileInfo: Rendering.stringMapText(info),
             uploadTimestamp: clock.nowMillis(), blob: nil
         )
+        let sealed = try await database.writer.read { db in
+            try Encryption.forNewVersion(requestedEncryption, fileId: fileId, bucketId: bucketId, db: db)
+        }
         try blobs.makePartDirectory(fileId: fileId)
-        let lock = try await insertVersion(record, requested: requestedLock, principal: principal) {
+        let lock = try await insertVersion(
+            record, requested: requestedLock, encryption: sealed, principal: principal
+        ) {
             blobs.remove(blobs.partDirectory(fileId: fileId))
         }
-        return Rendering.file(record, lock: lock, accountId: accountId, principal: principal, version: call.version)
+        return Rendering.file(
+            record, lock: lock, encryption: sealed, accountId: accountId, principal: principal, version: call.version)
     }
 
     /// Finds an unfinished large file the principal may write to.
@@ -67,10 +76,24 @@ extension EmulatorState {
             throw B2APIError.badRequest("A part may be at most 5000000000 bytes")
         }
         _ = try await unfinishedFile(fileId, principal: principal)
+        let sealed = try await database.writer.read { db in try FileEncryptionRecord.fetchOne(db, key: fileId) }
+        // An SSE-C large file takes its key with every part.
+        let partKey = try encryption.key(for: sealed, presented: try Encryption.requested(headers: request.headers))
         let received = try await blobs.receive(
             body: request.body, contentLength: headers.contentLength, expectation: headers.expectation,
             includeMD5: false
         )
+        if let partKey {
+            do {
+                try await NIOThreadPool.singleton.runIfActive {
+                    try BlobCipher(key: partKey, pieceName: "\(fileId)/\(partNumber)")
+                        .encryptFile(atPath: received.temporaryPath)
+                }
+            } catch {
+                blobs.remove(received.temporaryPath)
+                throw error
+            }
+        }
         let part = PartRecord(
             fileId: fileId, partNumber: partNumber, contentLength: received.length, contentSha1: received.sha1,
             contentMd5: received.md5, uploadTimestamp: clock.nowMillis()
@@ -150,9 +173,9 @@ extension EmulatorState {
         finished.blob = file.fileId
         // The parts folder becomes the blob (parts 1...N read in order): a rename, not a copy of every byte.
         try blobs.promoteParts(fileId: file.fileId)
-        let lock: FileLockRecord?
+        let (lock, sealed): (FileLockRecord?, FileEncryptionRecord?)
         do {
-            lock = try await database.write { [finished] db in
+            (lock, sealed) = try await database.write { [finished] db in
                 guard
                     try FileRecord.filter(
                         FileRecord.Columns.fileId == file.fileId && FileRecord.Columns.action == "start"
@@ -163,13 +186,18 @@ extension EmulatorState {
                 }
                 try PartRecord.filter(PartRecord.Columns.fileId == file.fileId).deleteAll(db)
                 try finished.update(db)
-                return try FileLockRecord.fetchOne(db, key: file.fileId)
+                return (
+                    try FileLockRecord.fetchOne(db, key: file.fileId),
+                    try FileEncryptionRecord.fetchOne(db, key: file.fileId)
+                )
             }
         } catch {
             blobs.demoteParts(fileId: file.fileId)
             throw error
         }
-        return Rendering.file(finished, lock: lock, accountId: accountId, principal: principal, version: call.version)
+        return Rendering.file(
+            finished, lock: lock, encryption: sealed, accountId: accountId, principal: principal,
+            version: call.version)
     }
 
     /// `b2_cancel_large_file`.
@@ -201,19 +229,23 @@ extension EmulatorState {
             startSeq = try await fileVersion(startFileId).seq!
         }
         _ = try await bucket(bucketId)
-        let (rows, locks) = try await database.writer.read { [startSeq] db in
+        let (rows, locks, sealed) = try await database.writer.read { [startSeq] db in
             let rows = try FileRecord.filter(
                 FileRecord.Columns.bucketId == bucketId && FileRecord.Columns.action == "start"
                     && FileRecord.Columns.seq >= startSeq
             ).order(FileRecord.Columns.seq).fetchAll(db).filter { $0.fileName.hasBytePrefix(prefix) }
-            return (rows, try ObjectLock.locks(db, bucketId: bucketId, fileIds: rows.map(\.fileId)))
+            return (
+                rows, try ObjectLock.locks(db, bucketId: bucketId, fileIds: rows.map(\.fileId)),
+                try Encryption.records(db, fileIds: rows.map(\.fileId))
+            )
         }
         let shown = rows.prefix(Int(maxCount))
         return [
             "files": .array(
                 shown.map {
                     Rendering.file(
-                        $0, lock: locks[$0.fileId], accountId: accountId, principal: principal, version: call.version)
+                        $0, lock: locks[$0.fileId], encryption: sealed[$0.fileId], accountId: accountId,
+                        principal: principal, version: call.version)
                 }),
             "nextFileId": rows.count > Int(maxCount) ? .string(rows[Int(maxCount)].fileId) : nil,
         ]

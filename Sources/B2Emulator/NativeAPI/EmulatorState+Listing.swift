@@ -14,7 +14,7 @@ extension EmulatorState {
         var entries: [JSONValue] = []
         var nextFileName: String?
         scan: while true {
-            let (rows, locks) = try await database.writer.read { [cursor, inclusive] db in
+            let (rows, locks, sealed) = try await database.writer.read { [cursor, inclusive] db in
                 let rows = try FileRecord.fetchAll(
                     db,
                     sql: """
@@ -26,7 +26,10 @@ extension EmulatorState {
                         """,
                     arguments: [query.bucketId, cursor, Self.scanBatch]
                 )
-                return (rows, try ObjectLock.locks(db, bucketId: query.bucketId, fileIds: rows.map(\.fileId)))
+                return (
+                    rows, try ObjectLock.locks(db, bucketId: query.bucketId, fileIds: rows.map(\.fileId)),
+                    try Encryption.records(db, fileIds: rows.map(\.fileId))
+                )
             }
             for row in rows {
                 guard row.fileName.hasBytePrefix(query.prefix) else { break scan }
@@ -46,7 +49,8 @@ extension EmulatorState {
                 }
                 entries.append(
                     Rendering.file(
-                        row, lock: locks[row.fileId], accountId: accountId, principal: call.principal,
+                        row, lock: locks[row.fileId], encryption: sealed[row.fileId], accountId: accountId,
+                        principal: call.principal,
                         version: call.version))
                 cursor = row.fileName
                 inclusive = false
@@ -80,7 +84,7 @@ extension EmulatorState {
         var entries: [JSONValue] = []
         var next: (name: String, fileId: String?)?
         scan: while true {
-            let (rows, locks) = try await database.writer.read { [cursorName, cursorSeq] db in
+            let (rows, locks, sealed) = try await database.writer.read { [cursorName, cursorSeq] db in
                 let rows = try FileRecord.fetchAll(
                     db,
                     sql: """
@@ -89,7 +93,10 @@ extension EmulatorState {
                         """,
                     arguments: [query.bucketId, cursorName, cursorName, cursorSeq, Self.scanBatch]
                 )
-                return (rows, try ObjectLock.locks(db, bucketId: query.bucketId, fileIds: rows.map(\.fileId)))
+                return (
+                    rows, try ObjectLock.locks(db, bucketId: query.bucketId, fileIds: rows.map(\.fileId)),
+                    try Encryption.records(db, fileIds: rows.map(\.fileId))
+                )
             }
             for row in rows {
                 guard row.fileName.hasBytePrefix(query.prefix) else { break scan }
@@ -109,7 +116,8 @@ extension EmulatorState {
                 }
                 entries.append(
                     Rendering.file(
-                        row, lock: locks[row.fileId], accountId: accountId, principal: call.principal,
+                        row, lock: locks[row.fileId], encryption: sealed[row.fileId], accountId: accountId,
+                        principal: call.principal,
                         version: call.version))
                 cursorName = row.fileName
                 cursorSeq = row.seq! - 1

@@ -2,6 +2,7 @@ import B2JSON
 import GRDB
 import HTTPTypes
 import Hummingbird
+import NIOPosix
 
 extension EmulatorState {
     /// `b2_get_upload_url`.
@@ -29,6 +30,7 @@ extension EmulatorState {
         try NameRules.checkFileInfo(info, fileName: fileName)
         let contentType = try Self.contentType(request.headers[.contentType], fileName: fileName)
         let requestedLock = try ObjectLock.requested(headers: request.headers)
+        let requestedEncryption = try Encryption.requested(headers: request.headers)
         _ = try await bucket(bucketId)
         let received = try await blobs.receive(
             body: request.body,
@@ -54,17 +56,44 @@ extension EmulatorState {
             uploadTimestamp: timestamp,
             blob: fileId
         )
+        let sealed = try await encrypt(
+            received.temporaryPath, as: fileId, requested: requestedEncryption, fileId: fileId, bucketId: bucketId)
         try blobs.commit(received.temporaryPath, to: blobs.blobPath(fileId))
-        let lock = try await insertVersion(record, requested: requestedLock, principal: principal) {
+        let lock = try await insertVersion(
+            record, requested: requestedLock, encryption: sealed, principal: principal
+        ) {
             blobs.remove(blobs.blobPath(fileId))
         }
-        return Rendering.file(record, lock: lock, accountId: accountId, principal: principal, version: version)
+        return Rendering.file(
+            record, lock: lock, encryption: sealed, accountId: accountId, principal: principal, version: version)
+    }
+
+    /// Encrypts a new version's bytes in `path` (a temporary file, stored later under the piece name `pieceName`)
+    /// as it asks or as its bucket's default says, and returns how; nil leaves them plain.
+    func encrypt(
+        _ path: String, as pieceName: String, requested: Encryption.Requested, fileId: String, bucketId: String
+    ) async throws -> FileEncryptionRecord? {
+        let sealed = try await database.writer.read { db in
+            try Encryption.forNewVersion(requested, fileId: fileId, bucketId: bucketId, db: db)
+        }
+        if let key = encryption.key(forWriting: sealed, requested: requested) {
+            do {
+                try await NIOThreadPool.singleton.runIfActive {
+                    try BlobCipher(key: key, pieceName: pieceName).encryptFile(atPath: path)
+                }
+            } catch {
+                blobs.remove(path)
+                throw error
+            }
+        }
+        return sealed
     }
 
     /// Commits a new version and its Object Lock settings in one transaction, if its bucket still exists; on
     /// failure, `undo` removes what the version's bytes left on disk.
     func insertVersion(
-        _ record: FileRecord, requested: ObjectLock.Requested, principal: Principal, undo: () -> Void
+        _ record: FileRecord, requested: ObjectLock.Requested, encryption sealed: FileEncryptionRecord?,
+        principal: Principal, undo: () -> Void
     ) async throws -> FileLockRecord? {
         let lockRules = objectLock
         do {
@@ -72,7 +101,9 @@ extension EmulatorState {
                 guard try BucketRecord.fetchOne(db, key: record.bucketId) != nil else {
                     throw B2APIError.badBucketID(record.bucketId)
                 }
-                return try lockRules.insert(record, requested: requested, principal: principal, db: db)
+                let lock = try lockRules.insert(record, requested: requested, principal: principal, db: db)
+                try sealed?.insert(db)
+                return lock
             }
         } catch {
             undo()

@@ -132,8 +132,10 @@ extension EmulatorState {
             throw S3Error(
                 .preconditionFailed, "PreconditionFailed", "At least one of the preconditions failed: If-Match")
         }
+        let sealed = try await database.writer.read { db in try FileEncryptionRecord.fetchOne(db, key: file.fileId) }
         return try await respond(
-            with: file, to: call.request, principal: principal, faults: DownloadFaults(), headers: headers)
+            with: file, encryption: sealed, to: call.request, principal: principal, faults: DownloadFaults(),
+            headers: headers)
     }
 
     /// DeleteObject: with `versionId`, removes that version; otherwise hides the name, as B2 keeps versions
@@ -285,7 +287,14 @@ extension EmulatorState {
             guard try FileRecord.filter(FileRecord.Columns.fileId == file.fileId).fetchCount(db) == 1 else {
                 throw S3Error.noSuchKey(source.key)
             }
+            // The copy shares the source's bytes, so it is stored the way they are: SSE-B2 stays SSE-B2; an SSE-C
+            // source needs its key, which this S3 API does not take yet.
+            let sealed = try FileEncryptionRecord.fetchOne(db, key: file.fileId)
+            if sealed?.mode == .sseC {
+                throw S3Error.accessDenied("The source is encrypted with SSE-C: copy it with the native b2_copy_file")
+            }
             try record.insert(db)
+            try sealed.map { FileEncryptionRecord(fileId: record.fileId, mode: $0.mode) }?.insert(db)
         }
         var xml = S3XMLWriter(root: "CopyObjectResult")
         xml.element("LastModified", S3Time.iso8601(record.uploadTimestamp))

@@ -1,4 +1,5 @@
 import B2SigV4
+import Crypto
 import Foundation
 import GRDB
 import Hummingbird
@@ -18,6 +19,9 @@ struct EmulatorState: Sendable {
     let masterKeyIsNew: Bool
     /// The one clock every timestamp comes from.
     let clock: EmulatorClock
+
+    /// Server-side encryption, with this data folder's SSE-B2 key.
+    let encryption: Encryption
 
     /// Object Lock's rules, on this state's clock.
     var objectLock: ObjectLock { ObjectLock(clock: clock) }
@@ -39,7 +43,7 @@ struct EmulatorState: Sendable {
         let blobs = try BlobStore(root: root)
         let clock = EmulatorClock(offsetMilliseconds: configuration.clockOffsetMilliseconds)
         let now = clock.nowMillis()
-        let (accountId, secret, master, isNew) = try await database.write { db in
+        let (accountId, secret, sseB2Key, master, isNew) = try await database.write { db in
             func setting(_ name: String, orNew make: () -> String) throws -> String {
                 if let value = try SettingRecord.fetchOne(db, key: name)?.value { return value }
                 let value = make()
@@ -48,6 +52,7 @@ struct EmulatorState: Sendable {
             }
             let accountId = try setting("accountId") { Identifiers.hex(bytes: 6) }
             let secret = try setting("tokenSecret") { Identifiers.hex(bytes: 32) }
+            let sseB2Key = try setting("sseB2Key") { Identifiers.hex(bytes: 32) }
             var master = try KeyRecord.filter(KeyRecord.Columns.isMaster == true).fetchOne(db)
             var isNew = false
             if let id = configuration.masterKeyId, let key = configuration.masterKey {
@@ -65,7 +70,7 @@ struct EmulatorState: Sendable {
                 try master!.insert(db)
                 isNew = true
             }
-            return (accountId, secret, master!, isNew)
+            return (accountId, secret, sseB2Key, master!, isNew)
         }
         let keys = KeyCache(try await database.writer.read { db in try KeyRecord.fetchAll(db) })
         let state = EmulatorState(
@@ -77,7 +82,8 @@ struct EmulatorState: Sendable {
             keys: keys,
             masterKey: master,
             masterKeyIsNew: isNew,
-            clock: clock
+            clock: clock,
+            encryption: Encryption(sseB2Key: AESKey(bytes: Hex.bytes(sseB2Key) ?? []))
         )
         try await state.removeOrphans()
         return state

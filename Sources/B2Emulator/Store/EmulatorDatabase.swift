@@ -93,6 +93,7 @@ struct EmulatorDatabase: Sendable {
             }
         }
         ObjectLockMigration.register(in: &migrator)
+        EncryptionMigration.register(in: &migrator)
         return migrator
     }
 }

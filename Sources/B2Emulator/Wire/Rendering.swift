@@ -17,7 +17,8 @@ enum Rendering {
     }
 
     static func bucket(
-        _ bucket: BucketRecord, lock: BucketLockRecord?, accountId: String, principal: Principal
+        _ bucket: BucketRecord, lock: BucketLockRecord?, encryption: BucketEncryptionRecord?, accountId: String,
+        principal: Principal
     ) -> JSONValue {
         let capabilities = principal.key.capabilityList
         let readEncryption = capabilities.contains("readBucketEncryption")
@@ -29,10 +30,7 @@ enum Rendering {
             "bucketName": .string(bucket.bucketName),
             "bucketType": .string(bucket.bucketType),
             "corsRules": jsonText(bucket.corsRules),
-            "defaultServerSideEncryption": [
-                "isClientAuthorizedToRead": .bool(readEncryption),
-                "value": readEncryption ? ["algorithm": nil, "mode": nil] : nil,
-            ],
+            "defaultServerSideEncryption": Encryption.render(encryption, canRead: readEncryption),
             "fileLockConfiguration": ObjectLock.configuration(lock, canRead: readRetention),
             "lifecycleRules": jsonText(bucket.lifecycleRules),
             "options": ["s3"],
@@ -48,6 +46,7 @@ enum Rendering {
     static func file(
         _ file: FileRecord,
         lock: FileLockRecord?,
+        encryption: FileEncryptionRecord?,
         accountId: String,
         principal: Principal?,
         version: Int,
@@ -72,7 +71,7 @@ enum Rendering {
             members += [
                 ("fileRetention", ObjectLock.fileRetention(lock, canRead: readRetention)),
                 ("legalHold", ObjectLock.legalHold(lock, canRead: readHold)),
-                ("serverSideEncryption", ["algorithm": nil, "mode": nil]),
+                ("serverSideEncryption", Encryption.render(encryption)),
             ]
         }
         if version == 1 { members.append(("size", .int(file.contentLength))) }
