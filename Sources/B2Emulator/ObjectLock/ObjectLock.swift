@@ -154,23 +154,41 @@ struct ObjectLock: Sendable {
         }
     }
 
-    /// Refuses to delete a version under legal hold or retention, as B2 does (403 `access_denied`): governance
-    /// gives way to `bypassGovernance` with the capability of that name, compliance never does.
+    /// Refuses to delete a version under legal hold or retention as B2 does: 401 `unauthorized` with the message
+    /// "Access Denied" (b2sdk adds the key's restrictions to it), or with B2's empty message when `bypassGovernance`
+    /// comes from a key without that capability. Governance gives way to `bypassGovernance` with the capability,
+    /// compliance never does.
     func checkDeletion(of lock: FileLockRecord?, bypassGovernance: Bool, principal: Principal?) throws {
         guard let lock else { return }
         if lock.legalHold == .on {
-            throw Self.accessDenied("The file is under legal hold: turn the hold off before deleting it")
+            throw Self.deletionDenied("The file is under legal hold: turn the hold off before deleting it")
         }
         switch lock.activeRetention(at: clock.nowMillis()) {
         case nil: return
         case .compliance:
-            throw Self.accessDenied("The file is under compliance retention until \(lock.retainUntil!)")
+            throw Self.deletionDenied("The file is under compliance retention until \(lock.retainUntil!)")
         case .governance:
-            guard bypassGovernance, principal?.key.capabilityList.contains("bypassGovernance") ?? true else {
-                throw Self.accessDenied(
+            guard bypassGovernance else {
+                throw Self.deletionDenied(
                     "The file is under governance retention: send bypassGovernance with a key that has the "
                         + "bypassGovernance capability")
             }
+            if let principal, !principal.key.capabilityList.contains("bypassGovernance") {
+                throw B2APIError.unauthorized(
+                    "bypassGovernance needs a key with the bypassGovernance capability; this key lacks it")
+            }
+        }
+    }
+
+    private static func deletionDenied(_ guidance: String) -> B2APIError {
+        B2APIError(.unauthorized, "unauthorized", "Access Denied", guidance: guidance)
+    }
+
+    /// Requires a capability to change a version's lock, answering 403 `access_denied` as B2 does for these calls
+    /// (b2sdk's `RetentionWriteError`), rather than `unauthorized`.
+    static func requireLockWrite(_ capability: String, principal: Principal) throws {
+        guard principal.key.capabilityList.contains(capability) else {
+            throw accessDenied("The key \(principal.key.applicationKeyId) lacks the \(capability) capability")
         }
     }
 
@@ -180,7 +198,7 @@ struct ObjectLock: Sendable {
         of current: FileLockRecord?, fileId: String, to retention: (mode: RetentionMode, retainUntil: Int64)?,
         bypassGovernance: Bool, principal: Principal
     ) throws -> FileLockRecord {
-        try principal.require("writeFileRetentions")
+        try Self.requireLockWrite("writeFileRetentions", principal: principal)
         if let retention { try requireFuture(retention.retainUntil) }
         let active = current?.activeRetention(at: clock.nowMillis())
         let currentUntil = current?.retainUntil ?? 0

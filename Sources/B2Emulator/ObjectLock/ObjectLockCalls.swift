@@ -9,6 +9,7 @@ struct ObjectLockCalls: Sendable {
     /// "bypassGovernance"}`, answered with the file's id, name and new retention.
     func updateFileRetention(_ call: APICall) async throws -> JSONValue {
         let principal = call.principal!
+        try ObjectLock.requireLockWrite("writeFileRetentions", principal: principal)
         let (file, fileName) = try await target(call, principal: principal)
         guard let value = call.parameters.optionalRaw("fileRetention") else {
             throw B2APIError.badRequest("Required field fileRetention is missing")
@@ -38,7 +39,7 @@ struct ObjectLockCalls: Sendable {
     /// name and hold.
     func updateFileLegalHold(_ call: APICall) async throws -> JSONValue {
         let principal = call.principal!
-        try principal.require("writeFileLegalHolds")
+        try ObjectLock.requireLockWrite("writeFileLegalHolds", principal: principal)
         let (file, fileName) = try await target(call, principal: principal)
         let hold = try ObjectLock.legalHold(try call.parameters.string("legalHold"))
         try await state.database.write { db in
