@@ -17,18 +17,13 @@ extension EmulatorState {
                     + "pass bucketId or bucketName to b2_list_buckets"
             )
         }
-        let (rows, locks, encryptions) = try await database.writer.read { db in
+        let (rows, settings) = try await database.writer.read { db in
             var request = BucketRecord.order(BucketRecord.Columns.bucketName)
             if let bucketId { request = request.filter(BucketRecord.Columns.bucketId == bucketId) }
             if let bucketName {
                 request = request.filter(sql: "bucketName = ? COLLATE BINARY", arguments: [bucketName])
             }
-            let locks = try BucketLockRecord.fetchAll(db)
-            let encryptions = try BucketEncryptionRecord.fetchAll(db)
-            return (
-                try request.fetchAll(db), Dictionary(locks.map { ($0.bucketId, $0) }, uniquingKeysWith: { $1 }),
-                Dictionary(encryptions.map { ($0.bucketId, $0) }, uniquingKeysWith: { $1 })
-            )
+            return (try request.fetchAll(db), try BucketSettings.loadAll(db))
         }
         let visible = rows.filter { bucket in
             (types.contains("all") || types.contains(bucket.bucketType))
@@ -43,8 +38,7 @@ extension EmulatorState {
             "buckets": .array(
                 visible.map {
                     Rendering.bucket(
-                        $0, lock: locks[$0.bucketId], encryption: encryptions[$0.bucketId], accountId: accountId,
-                        principal: principal)
+                        $0, settings: settings[$0.bucketId] ?? .init(), accountId: accountId, principal: principal)
                 })
         ]
     }
@@ -70,33 +64,36 @@ extension EmulatorState {
             revision: 1,
             createdAt: clock.nowMillis()
         )
-        var lock: BucketLockRecord?
+        var settings = BucketSettings()
         if try call.parameters.optionalBool("fileLockEnabled") == true {
             try principal.require("writeBucketRetentions")
-            lock = BucketLockRecord(bucketId: bucket.bucketId)
+            var lock = BucketLockRecord(bucketId: bucket.bucketId)
             if let retention = try call.parameters.optionalRaw("defaultRetention").flatMap(ObjectLock.defaultRetention)
             {
-                lock?.defaultMode = retention.mode
-                lock?.defaultDuration = retention.period.duration
-                lock?.defaultUnit = retention.period.unit
+                lock.defaultMode = retention.mode
+                lock.defaultDuration = retention.period.duration
+                lock.defaultUnit = retention.period.unit
             }
+            settings.lock = lock
         }
-        var encryption: BucketEncryptionRecord?
         if let value = call.parameters.optionalRaw("defaultServerSideEncryption") {
             try principal.require("writeBucketEncryption")
-            encryption = try Encryption.bucketDefault(value).map {
+            settings.encryption = try Encryption.bucketDefault(value).map {
                 BucketEncryptionRecord(bucketId: bucket.bucketId, mode: $0)
             }
         }
-        try await insertBucket(bucket, lock: lock, encryption: encryption)
-        return Rendering.bucket(
-            bucket, lock: lock, encryption: encryption, accountId: accountId, principal: principal)
+        if let value = call.parameters.optionalRaw("replicationConfiguration") {
+            try principal.require("writeBucketReplications")
+            settings.replication = try await database.writer.read { db in
+                try Replication.configuration(value, bucketId: bucket.bucketId, db: db)
+            }
+        }
+        try await insertBucket(bucket, settings: settings)
+        return Rendering.bucket(bucket, settings: settings, accountId: accountId, principal: principal)
     }
 
     /// Adds a bucket, refusing a name in use (in any case) and more than ``maximumBuckets``.
-    func insertBucket(
-        _ bucket: BucketRecord, lock: BucketLockRecord? = nil, encryption: BucketEncryptionRecord? = nil
-    ) async throws {
+    func insertBucket(_ bucket: BucketRecord, settings: BucketSettings = .init()) async throws {
         let name = bucket.bucketName
         try await database.write { db in
             if try BucketRecord.filter(sql: "bucketName = ?", arguments: [name]).fetchCount(db) > 0 {
@@ -108,8 +105,9 @@ extension EmulatorState {
                 )
             }
             try bucket.insert(db)
-            try lock?.insert(db)
-            try encryption?.insert(db)
+            try settings.lock?.insert(db)
+            try settings.encryption?.insert(db)
+            try settings.replication?.insert(db)
         }
     }
 
@@ -134,7 +132,9 @@ extension EmulatorState {
             try Encryption.bucketDefault($0)
         }
         if defaultEncryption != nil { try principal.require("writeBucketEncryption") }
-        let (bucket, lock, encryption) = try await database.write { db in
+        let replication = call.parameters.optionalRaw("replicationConfiguration")
+        if replication != nil { try principal.require("writeBucketReplications") }
+        let (bucket, settings) = try await database.write { db in
             guard var bucket = try BucketRecord.fetchOne(db, key: bucketId) else {
                 throw B2APIError.badBucketID(bucketId)
             }
@@ -152,7 +152,19 @@ extension EmulatorState {
                     .badRequest, "file_lock_conflict",
                     "fileLockEnabled value of false is not allowed when bucket is already file lock enabled.")
             }
-            if enableLock == true, lock == nil { lock = BucketLockRecord(bucketId: bucketId) }
+            if let replication {
+                if let record = try Replication.configuration(replication, bucketId: bucketId, db: db) {
+                    try record.upsert(db)
+                } else {
+                    _ = try BucketReplicationRecord.deleteOne(db, key: bucketId)
+                }
+            }
+            if enableLock == true, lock == nil {
+                if try BucketReplicationRecord.fetchOne(db, key: bucketId)?.isSource == true {
+                    throw Replication.sourceReplicationConflict()
+                }
+                lock = BucketLockRecord(bucketId: bucketId)
+            }
             if let defaultRetention {
                 guard lock != nil else { throw ObjectLock.missingFileLock() }
                 lock?.defaultMode = defaultRetention?.mode
@@ -169,10 +181,9 @@ extension EmulatorState {
             }
             bucket.revision += 1
             try bucket.update(db)
-            return (bucket, lock, try BucketEncryptionRecord.fetchOne(db, key: bucketId))
+            return (bucket, try BucketSettings.load(db, bucketId: bucketId))
         }
-        return Rendering.bucket(
-            bucket, lock: lock, encryption: encryption, accountId: accountId, principal: principal)
+        return Rendering.bucket(bucket, settings: settings, accountId: accountId, principal: principal)
     }
 
     /// `b2_delete_bucket`: only an empty bucket (no versions, no unfinished large files).
@@ -181,12 +192,9 @@ extension EmulatorState {
         try principal.require("deleteBuckets")
         let bucketId = try call.parameters.string("bucketId")
         try principal.requireBucket(bucketId)
-        let (lock, encryption) = try await database.writer.read { db in
-            (try BucketLockRecord.fetchOne(db, key: bucketId), try BucketEncryptionRecord.fetchOne(db, key: bucketId))
-        }
+        let settings = try await database.writer.read { db in try BucketSettings.load(db, bucketId: bucketId) }
         let bucket = try await removeBucket(bucketId)
-        return Rendering.bucket(
-            bucket, lock: lock, encryption: encryption, accountId: accountId, principal: principal)
+        return Rendering.bucket(bucket, settings: settings, accountId: accountId, principal: principal)
     }
 
     /// Deletes an empty bucket (no versions, no unfinished large files).

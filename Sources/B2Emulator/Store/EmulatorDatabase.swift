@@ -94,6 +94,7 @@ struct EmulatorDatabase: Sendable {
         }
         ObjectLockMigration.register(in: &migrator)
         EncryptionMigration.register(in: &migrator)
+        ReplicationMigration.register(in: &migrator)
         return migrator
     }
 }

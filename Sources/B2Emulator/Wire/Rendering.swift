@@ -17,8 +17,7 @@ enum Rendering {
     }
 
     static func bucket(
-        _ bucket: BucketRecord, lock: BucketLockRecord?, encryption: BucketEncryptionRecord?, accountId: String,
-        principal: Principal
+        _ bucket: BucketRecord, settings: BucketSettings, accountId: String, principal: Principal
     ) -> JSONValue {
         let capabilities = principal.key.capabilityList
         let readEncryption = capabilities.contains("readBucketEncryption")
@@ -30,14 +29,12 @@ enum Rendering {
             "bucketName": .string(bucket.bucketName),
             "bucketType": .string(bucket.bucketType),
             "corsRules": jsonText(bucket.corsRules),
-            "defaultServerSideEncryption": Encryption.render(encryption, canRead: readEncryption),
-            "fileLockConfiguration": ObjectLock.configuration(lock, canRead: readRetention),
+            "defaultServerSideEncryption": Encryption.render(settings.encryption, canRead: readEncryption),
+            "fileLockConfiguration": ObjectLock.configuration(settings.lock, canRead: readRetention),
             "lifecycleRules": jsonText(bucket.lifecycleRules),
             "options": ["s3"],
-            "replicationConfiguration": [
-                "isClientAuthorizedToRead": .bool(capabilities.contains("readBucketReplications")),
-                "value": nil,
-            ],
+            "replicationConfiguration": Replication.render(
+                settings.replication, canRead: capabilities.contains("readBucketReplications")),
             "revision": .int(bucket.revision),
         ]
     }
