@@ -31,8 +31,9 @@ enum B2Wire {
         /// b2kit's emulator explains refusals here; B2 itself leaves some messages empty (as for `unauthorized`).
         let guidance: String?
 
-        /// The message when B2 gave one, else the emulator's guidance.
-        var explanation: String? { message?.isEmpty == false ? message : guidance }
+        /// The emulator's guidance when there is one (it says what to fix; B2 itself never sends it), else B2's
+        /// message.
+        var explanation: String? { guidance?.isEmpty == false ? guidance : message }
     }
 
     struct Buckets: Decodable { let buckets: [B2Bucket] }
