@@ -45,6 +45,19 @@ struct ReplicationTests {
                 ])
             #expect(created["replicationConfiguration"]?["value"] == source)
             let sourceId = try #require(created["bucketId"])
+            // New versions that a rule covers are pending; others, and SSE-C ones (B2 does not replicate those),
+            // have no status.
+            let covered = try await client.upload(bucketId: sourceId.stringValue!, name: "one/a", data: [1]).json
+            #expect(covered["replicationStatus"] == "pending")
+            let listed = try await client.ok("b2_list_file_versions", ["bucketId": sourceId])
+            #expect(listed["files"]?.arrayValue.first?["replicationStatus"] == "pending")
+            let outside = try await client.upload(bucketId: sourceId.stringValue!, name: "two/b", data: [1]).json
+            #expect(outside["replicationStatus"] == nil)
+            let sealed = try await client.upload(
+                bucketId: sourceId.stringValue!, name: "one/c", data: [1],
+                headers: EncryptionTests.sseC(B2TestClient.bytes(32, seed: 2))
+            ).json
+            #expect(sealed["replicationStatus"] == nil)
             let lock = try await client.call(
                 "b2_update_bucket", ["accountId": "x", "bucketId": sourceId, "fileLockEnabled": true])
             #expect(lock.code == "source_replication_conflict")

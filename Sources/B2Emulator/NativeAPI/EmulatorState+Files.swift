@@ -23,11 +23,9 @@ extension EmulatorState {
         let file = try await fileVersion(try call.parameters.string("fileId"))
         try principal.requireBucket(file.bucketId)
         try principal.requireName(file.fileName)
-        let (lock, sealed) = try await database.writer.read { db in
-            (try FileLockRecord.fetchOne(db, key: file.fileId), try FileEncryptionRecord.fetchOne(db, key: file.fileId))
-        }
+        let settings = try await database.writer.read { db in try FileSettings.load(db, fileId: file.fileId) }
         return Rendering.file(
-            file, lock: lock, encryption: sealed, accountId: accountId, principal: principal, version: call.version)
+            file, settings: settings, accountId: accountId, principal: principal, version: call.version)
     }
 
     /// `b2_hide_file`: adds a hide marker as the newest version of a name.
@@ -68,7 +66,7 @@ extension EmulatorState {
             try marker.insert(db)
         }
         return Rendering.file(
-            marker, lock: nil, encryption: nil, accountId: accountId, principal: principal, version: call.version)
+            marker, settings: FileSettings(), accountId: accountId, principal: principal, version: call.version)
     }
 
     /// `b2_delete_file_version`: removes one version (or an unfinished large file) and then its bytes.
@@ -189,16 +187,15 @@ extension EmulatorState {
             record.contentMd5 = digest.md5
         }
         let lockRules = objectLock
-        let lock = try await database.write { [record] db in
+        let settings = try await database.write { [record] db in
             guard try FileRecord.filter(FileRecord.Columns.fileId == source.fileId).fetchCount(db) == 1 else {
                 throw B2APIError.notFound("File not present: \(source.fileId)")
             }
-            let lock = try lockRules.insert(record, requested: requestedLock, principal: principal, db: db)
-            try sealed?.insert(db)
-            return lock
+            return try FileSettings.insert(
+                record, lock: requestedLock, rules: lockRules, encryption: sealed, principal: principal, db: db)
         }
         return Rendering.file(
-            record, lock: lock, encryption: sealed, accountId: accountId, principal: principal, version: call.version,
+            record, settings: settings, accountId: accountId, principal: principal, version: call.version,
             action: "copy")
     }
 

@@ -30,13 +30,13 @@ extension EmulatorState {
             try Encryption.forNewVersion(requestedEncryption, fileId: fileId, bucketId: bucketId, db: db)
         }
         try blobs.makePartDirectory(fileId: fileId)
-        let lock = try await insertVersion(
+        let settings = try await insertVersion(
             record, requested: requestedLock, encryption: sealed, principal: principal
         ) {
             blobs.remove(blobs.partDirectory(fileId: fileId))
         }
         return Rendering.file(
-            record, lock: lock, encryption: sealed, accountId: accountId, principal: principal, version: call.version)
+            record, settings: settings, accountId: accountId, principal: principal, version: call.version)
     }
 
     /// Finds an unfinished large file the principal may write to.
@@ -173,9 +173,9 @@ extension EmulatorState {
         finished.blob = file.fileId
         // The parts folder becomes the blob (parts 1...N read in order): a rename, not a copy of every byte.
         try blobs.promoteParts(fileId: file.fileId)
-        let (lock, sealed): (FileLockRecord?, FileEncryptionRecord?)
+        let settings: FileSettings
         do {
-            (lock, sealed) = try await database.write { [finished] db in
+            settings = try await database.write { [finished] db in
                 guard
                     try FileRecord.filter(
                         FileRecord.Columns.fileId == file.fileId && FileRecord.Columns.action == "start"
@@ -186,17 +186,19 @@ extension EmulatorState {
                 }
                 try PartRecord.filter(PartRecord.Columns.fileId == file.fileId).deleteAll(db)
                 try finished.update(db)
-                return (
-                    try FileLockRecord.fetchOne(db, key: file.fileId),
-                    try FileEncryptionRecord.fetchOne(db, key: file.fileId)
-                )
+                var settings = try FileSettings.load(db, fileId: file.fileId)
+                // The large file becomes a version now, so replication covers it now.
+                settings.replication = try Replication.statusForNewVersion(
+                    finished, encryption: settings.encryption, db: db)
+                try settings.replication?.insert(db)
+                return settings
             }
         } catch {
             blobs.demoteParts(fileId: file.fileId)
             throw error
         }
         return Rendering.file(
-            finished, lock: lock, encryption: sealed, accountId: accountId, principal: principal,
+            finished, settings: settings, accountId: accountId, principal: principal,
             version: call.version)
     }
 
@@ -229,14 +231,13 @@ extension EmulatorState {
             startSeq = try await fileVersion(startFileId).seq!
         }
         _ = try await bucket(bucketId)
-        let (rows, locks, sealed) = try await database.writer.read { [startSeq] db in
+        let (rows, settings) = try await database.writer.read { [startSeq] db in
             let rows = try FileRecord.filter(
                 FileRecord.Columns.bucketId == bucketId && FileRecord.Columns.action == "start"
                     && FileRecord.Columns.seq >= startSeq
             ).order(FileRecord.Columns.seq).fetchAll(db).filter { $0.fileName.hasBytePrefix(prefix) }
             return (
-                rows, try ObjectLock.locks(db, bucketId: bucketId, fileIds: rows.map(\.fileId)),
-                try Encryption.records(db, fileIds: rows.map(\.fileId))
+                rows, try FileSettings.loadAll(db, bucketId: bucketId, fileIds: rows.map(\.fileId))
             )
         }
         let shown = rows.prefix(Int(maxCount))
@@ -244,7 +245,7 @@ extension EmulatorState {
             "files": .array(
                 shown.map {
                     Rendering.file(
-                        $0, lock: locks[$0.fileId], encryption: sealed[$0.fileId], accountId: accountId,
+                        $0, settings: settings[$0.fileId] ?? .init(), accountId: accountId,
                         principal: principal, version: call.version)
                 }),
             "nextFileId": rows.count > Int(maxCount) ? .string(rows[Int(maxCount)].fileId) : nil,

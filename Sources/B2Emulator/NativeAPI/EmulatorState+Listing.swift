@@ -14,7 +14,7 @@ extension EmulatorState {
         var entries: [JSONValue] = []
         var nextFileName: String?
         scan: while true {
-            let (rows, locks, sealed) = try await database.writer.read { [cursor, inclusive] db in
+            let (rows, settings) = try await database.writer.read { [cursor, inclusive] db in
                 let rows = try FileRecord.fetchAll(
                     db,
                     sql: """
@@ -26,10 +26,7 @@ extension EmulatorState {
                         """,
                     arguments: [query.bucketId, cursor, Self.scanBatch]
                 )
-                return (
-                    rows, try ObjectLock.locks(db, bucketId: query.bucketId, fileIds: rows.map(\.fileId)),
-                    try Encryption.records(db, fileIds: rows.map(\.fileId))
-                )
+                return (rows, try FileSettings.loadAll(db, bucketId: query.bucketId, fileIds: rows.map(\.fileId)))
             }
             for row in rows {
                 guard row.fileName.hasBytePrefix(query.prefix) else { break scan }
@@ -49,7 +46,7 @@ extension EmulatorState {
                 }
                 entries.append(
                     Rendering.file(
-                        row, lock: locks[row.fileId], encryption: sealed[row.fileId], accountId: accountId,
+                        row, settings: settings[row.fileId] ?? .init(), accountId: accountId,
                         principal: call.principal,
                         version: call.version))
                 cursor = row.fileName
@@ -84,7 +81,7 @@ extension EmulatorState {
         var entries: [JSONValue] = []
         var next: (name: String, fileId: String?)?
         scan: while true {
-            let (rows, locks, sealed) = try await database.writer.read { [cursorName, cursorSeq] db in
+            let (rows, settings) = try await database.writer.read { [cursorName, cursorSeq] db in
                 let rows = try FileRecord.fetchAll(
                     db,
                     sql: """
@@ -93,10 +90,7 @@ extension EmulatorState {
                         """,
                     arguments: [query.bucketId, cursorName, cursorName, cursorSeq, Self.scanBatch]
                 )
-                return (
-                    rows, try ObjectLock.locks(db, bucketId: query.bucketId, fileIds: rows.map(\.fileId)),
-                    try Encryption.records(db, fileIds: rows.map(\.fileId))
-                )
+                return (rows, try FileSettings.loadAll(db, bucketId: query.bucketId, fileIds: rows.map(\.fileId)))
             }
             for row in rows {
                 guard row.fileName.hasBytePrefix(query.prefix) else { break scan }
@@ -116,7 +110,7 @@ extension EmulatorState {
                 }
                 entries.append(
                     Rendering.file(
-                        row, lock: locks[row.fileId], encryption: sealed[row.fileId], accountId: accountId,
+                        row, settings: settings[row.fileId] ?? .init(), accountId: accountId,
                         principal: call.principal,
                         version: call.version))
                 cursorName = row.fileName

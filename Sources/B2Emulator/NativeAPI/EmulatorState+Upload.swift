@@ -59,13 +59,13 @@ extension EmulatorState {
         let sealed = try await encrypt(
             received.temporaryPath, as: fileId, requested: requestedEncryption, fileId: fileId, bucketId: bucketId)
         try blobs.commit(received.temporaryPath, to: blobs.blobPath(fileId))
-        let lock = try await insertVersion(
+        let settings = try await insertVersion(
             record, requested: requestedLock, encryption: sealed, principal: principal
         ) {
             blobs.remove(blobs.blobPath(fileId))
         }
         return Rendering.file(
-            record, lock: lock, encryption: sealed, accountId: accountId, principal: principal, version: version)
+            record, settings: settings, accountId: accountId, principal: principal, version: version)
     }
 
     /// Encrypts a new version's bytes in `path` (a temporary file, stored later under the piece name `pieceName`)
@@ -94,16 +94,15 @@ extension EmulatorState {
     func insertVersion(
         _ record: FileRecord, requested: ObjectLock.Requested, encryption sealed: FileEncryptionRecord?,
         principal: Principal, undo: () -> Void
-    ) async throws -> FileLockRecord? {
+    ) async throws -> FileSettings {
         let lockRules = objectLock
         do {
             return try await database.write { db in
                 guard try BucketRecord.fetchOne(db, key: record.bucketId) != nil else {
                     throw B2APIError.badBucketID(record.bucketId)
                 }
-                let lock = try lockRules.insert(record, requested: requested, principal: principal, db: db)
-                try sealed?.insert(db)
-                return lock
+                return try FileSettings.insert(
+                    record, lock: requested, rules: lockRules, encryption: sealed, principal: principal, db: db)
             }
         } catch {
             undo()

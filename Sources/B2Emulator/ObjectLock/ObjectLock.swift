@@ -135,18 +135,6 @@ struct ObjectLock: Sendable {
         return record.isEmpty ? nil : record
     }
 
-    /// Inserts a new version and the lock it gets (``lockForNewVersion(_:fileId:bucketId:principal:db:)``), in the
-    /// caller's transaction.
-    func insert(_ record: FileRecord, requested: Requested, principal: Principal?, db: Database) throws
-        -> FileLockRecord?
-    {
-        try record.insert(db)
-        let lock = try lockForNewVersion(
-            requested, fileId: record.fileId, bucketId: record.bucketId, principal: principal, db: db)
-        try lock?.insert(db)
-        return lock
-    }
-
     private func requireFuture(_ retainUntil: Int64) throws {
         guard retainUntil > clock.nowMillis() else {
             throw B2APIError(

@@ -86,6 +86,23 @@ enum Replication {
         }
     }
 
+    /// The status a new version gets: `pending` when an enabled rule of its bucket covers its name, nil otherwise
+    /// and for SSE-C versions, which B2 does not replicate.
+    static func statusForNewVersion(_ file: FileRecord, encryption: FileEncryptionRecord?, db: Database) throws
+        -> FileReplicationRecord?
+    {
+        guard encryption?.mode != .sseC, let record = try BucketReplicationRecord.fetchOne(db, key: file.bucketId),
+            record.isSource,
+            case .array(let rules)? = Rendering.jsonText(record.configuration)["asReplicationSource"]?[
+                "replicationRules"]
+        else { return nil }
+        let covered = rules.contains { rule in
+            guard rule["isEnabled"] == true, case .string(let prefix)? = rule["fileNamePrefix"] else { return false }
+            return file.fileName.hasBytePrefix(prefix)
+        }
+        return covered ? FileReplicationRecord(fileId: file.fileId, status: .pending) : nil
+    }
+
     /// Refuses to turn Object Lock on for an existing bucket that replicates, as B2 does (a bucket created with
     /// both is fine).
     static func sourceReplicationConflict() -> B2APIError {

@@ -11,7 +11,7 @@ struct BucketReplicationRecord: Codable, Sendable, FetchableRecord, PersistableR
 }
 
 enum ReplicationMigration {
-    /// Adds `bucket_replication`, dropped with its bucket.
+    /// Adds `bucket_replication`, dropped with its bucket, and `file_replication`, dropped with its version.
     static func register(in migrator: inout DatabaseMigrator) {
         migrator.registerMigration("v5-replication") { db in
             try db.create(table: BucketReplicationRecord.databaseTableName) { t in
@@ -19,6 +19,23 @@ enum ReplicationMigration {
                 t.column("configuration", .text).notNull()
                 t.column("isSource", .boolean).notNull()
             }
+            try db.create(table: FileReplicationRecord.databaseTableName) { t in
+                t.primaryKey("fileId", .text).references("file", column: "fileId", onDelete: .cascade)
+                t.column("status", .text).notNull()
+            }
         }
     }
+}
+
+/// The replication status of a version in a source bucket (`pending` until it is copied); versions that no rule
+/// covers have no row.
+struct FileReplicationRecord: Codable, Sendable, Equatable, FetchableRecord, PersistableRecord {
+    static let databaseTableName = "file_replication"
+    var fileId: String
+    var status: ReplicationStatus
+}
+
+/// B2's `replicationStatus` values.
+enum ReplicationStatus: String, Codable, Sendable, DatabaseValueConvertible {
+    case pending, completed, failed, replica
 }

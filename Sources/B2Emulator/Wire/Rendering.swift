@@ -39,11 +39,11 @@ enum Rendering {
         ]
     }
 
-    /// A file version with its Object Lock settings; `action` may be overridden (`copy` in a copy reply).
+    /// A file version with its settings (lock, encryption, replication); `action` may be overridden (`copy` in a
+    /// copy reply).
     static func file(
         _ file: FileRecord,
-        lock: FileLockRecord?,
-        encryption: FileEncryptionRecord?,
+        settings: FileSettings,
         accountId: String,
         principal: Principal?,
         version: Int,
@@ -66,10 +66,13 @@ enum Rendering {
             let readRetention = capabilities.contains("readFileRetentions")
             let readHold = capabilities.contains("readFileLegalHolds")
             members += [
-                ("fileRetention", ObjectLock.fileRetention(lock, canRead: readRetention)),
-                ("legalHold", ObjectLock.legalHold(lock, canRead: readHold)),
-                ("serverSideEncryption", Encryption.render(encryption)),
+                ("fileRetention", ObjectLock.fileRetention(settings.lock, canRead: readRetention)),
+                ("legalHold", ObjectLock.legalHold(settings.lock, canRead: readHold)),
+                ("serverSideEncryption", Encryption.render(settings.encryption)),
             ]
+        }
+        if let replication = settings.replication {
+            members.append(("replicationStatus", .string(replication.status.rawValue)))
         }
         if version == 1 { members.append(("size", .int(file.contentLength))) }
         members.append(("uploadTimestamp", .int(file.uploadTimestamp)))

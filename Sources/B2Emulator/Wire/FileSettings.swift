@@ -1,0 +1,50 @@
+import GRDB
+
+/// What the feature components keep about one version, read together for a version reply.
+struct FileSettings: Sendable {
+    var lock: FileLockRecord?
+    var encryption: FileEncryptionRecord?
+    var replication: FileReplicationRecord?
+
+    /// Inserts a new version and what the components give it: its lock (asked for, or the bucket's default), its
+    /// encryption, and its replication status; in the caller's transaction.
+    static func insert(
+        _ record: FileRecord, lock requested: ObjectLock.Requested, rules: ObjectLock,
+        encryption: FileEncryptionRecord?, principal: Principal, db: Database
+    ) throws -> FileSettings {
+        try record.insert(db)
+        let lock = try rules.lockForNewVersion(
+            requested, fileId: record.fileId, bucketId: record.bucketId, principal: principal, db: db)
+        try lock?.insert(db)
+        try encryption?.insert(db)
+        let replication = try Replication.statusForNewVersion(record, encryption: encryption, db: db)
+        try replication?.insert(db)
+        return FileSettings(lock: lock, encryption: encryption, replication: replication)
+    }
+
+    /// The settings of one version.
+    static func load(_ db: Database, fileId: String) throws -> FileSettings {
+        FileSettings(
+            lock: try FileLockRecord.fetchOne(db, key: fileId),
+            encryption: try FileEncryptionRecord.fetchOne(db, key: fileId),
+            replication: try FileReplicationRecord.fetchOne(db, key: fileId))
+    }
+
+    /// The settings of a page of versions of one bucket, by file id (a listing reads them once per page).
+    static func loadAll(_ db: Database, bucketId: String, fileIds: [String]) throws -> [String: FileSettings] {
+        guard !fileIds.isEmpty else { return [:] }
+        var settings: [String: FileSettings] = [:]
+        for (id, lock) in try ObjectLock.locks(db, bucketId: bucketId, fileIds: fileIds) {
+            settings[id, default: .init()].lock = lock
+        }
+        for (id, encryption) in try Encryption.records(db, fileIds: fileIds) {
+            settings[id, default: .init()].encryption = encryption
+        }
+        if try FileReplicationRecord.fetchCount(db) > 0 {
+            for replication in try FileReplicationRecord.filter(keys: fileIds).fetchAll(db) {
+                settings[replication.fileId, default: .init()].replication = replication
+            }
+        }
+        return settings
+    }
+}
