@@ -142,7 +142,7 @@ struct Encryption: Sendable {
 
     /// The encryption records of `fileIds`, skipping the lookup while no version is encrypted.
     static func records(_ db: Database, fileIds: [String]) throws -> [String: FileEncryptionRecord] {
-        guard !fileIds.isEmpty, try FileEncryptionRecord.fetchCount(db) > 0 else { return [:] }
+        guard !fileIds.isEmpty, try !FileEncryptionRecord.all().isEmpty(db) else { return [:] }
         let rows = try FileEncryptionRecord.filter(keys: fileIds).fetchAll(db)
         return Dictionary(rows.map { ($0.fileId, $0) }, uniquingKeysWith: { $1 })
     }

@@ -175,11 +175,7 @@ extension EmulatorState {
                 )
             }
             let digest = try await Self.digest(ofFile: temporary)
-            if let destinationKey {
-                try await NIOThreadPool.singleton.runIfActive {
-                    try BlobCipher(key: destinationKey, pieceName: fileId).encryptFile(atPath: temporary)
-                }
-            }
+            try await seal(temporary, with: destinationKey, pieceName: fileId)
             try blobs.commit(temporary, to: blobs.blobPath(fileId))
             record.blob = fileId
             record.contentLength = range.map { Int64($0.count) } ?? source.contentLength

@@ -2,7 +2,6 @@ import B2JSON
 import GRDB
 import HTTPTypes
 import Hummingbird
-import NIOPosix
 
 extension EmulatorState {
     /// `b2_start_large_file`: an unfinished large file (`action: start`) that parts are uploaded into.
@@ -83,17 +82,7 @@ extension EmulatorState {
             body: request.body, contentLength: headers.contentLength, expectation: headers.expectation,
             includeMD5: false
         )
-        if let partKey {
-            do {
-                try await NIOThreadPool.singleton.runIfActive {
-                    try BlobCipher(key: partKey, pieceName: "\(fileId)/\(partNumber)")
-                        .encryptFile(atPath: received.temporaryPath)
-                }
-            } catch {
-                blobs.remove(received.temporaryPath)
-                throw error
-            }
-        }
+        try await seal(received.temporaryPath, with: partKey, pieceName: "\(fileId)/\(partNumber)")
         let part = PartRecord(
             fileId: fileId, partNumber: partNumber, contentLength: received.length, contentSha1: received.sha1,
             contentMd5: received.md5, uploadTimestamp: clock.nowMillis()

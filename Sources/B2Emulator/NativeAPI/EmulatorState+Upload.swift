@@ -31,14 +31,18 @@ extension EmulatorState {
         let contentType = try Self.contentType(request.headers[.contentType], fileName: fileName)
         let requestedLock = try ObjectLock.requested(headers: request.headers)
         let requestedEncryption = try Encryption.requested(headers: request.headers)
-        _ = try await bucket(bucketId)
+        let fileId = Identifiers.fileId(bucketId: bucketId, kind: .small, uploadTimestamp: clock.nowMillis())
+        // One read checks the bucket and finds how the version is stored (as asked, or the bucket's default).
+        let sealed = try await database.writer.read { db in
+            guard try BucketRecord.exists(db, key: bucketId) else { throw B2APIError.badBucketID(bucketId) }
+            return try Encryption.forNewVersion(requestedEncryption, fileId: fileId, bucketId: bucketId, db: db)
+        }
         let received = try await blobs.receive(
             body: request.body,
             contentLength: headers.contentLength,
             expectation: headers.expectation,
             includeMD5: true
         )
-        let fileId = Identifiers.fileId(bucketId: bucketId, kind: .small, uploadTimestamp: clock.nowMillis())
         let timestamp =
             request.headers[HTTPField.Name("X-Bz-Custom-Upload-Timestamp")!].flatMap { Int64($0) }
             ?? clock.nowMillis()
@@ -56,8 +60,9 @@ extension EmulatorState {
             uploadTimestamp: timestamp,
             blob: fileId
         )
-        let sealed = try await encrypt(
-            received.temporaryPath, as: fileId, requested: requestedEncryption, fileId: fileId, bucketId: bucketId)
+        try await seal(
+            received.temporaryPath, with: encryption.key(forWriting: sealed, requested: requestedEncryption),
+            pieceName: fileId)
         try blobs.commit(received.temporaryPath, to: blobs.blobPath(fileId))
         let settings = try await insertVersion(
             record, requested: requestedLock, encryption: sealed, principal: principal
@@ -68,25 +73,18 @@ extension EmulatorState {
             record, settings: settings, accountId: accountId, principal: principal, version: version)
     }
 
-    /// Encrypts a new version's bytes in `path` (a temporary file, stored later under the piece name `pieceName`)
-    /// as it asks or as its bucket's default says, and returns how; nil leaves them plain.
-    func encrypt(
-        _ path: String, as pieceName: String, requested: Encryption.Requested, fileId: String, bucketId: String
-    ) async throws -> FileEncryptionRecord? {
-        let sealed = try await database.writer.read { db in
-            try Encryption.forNewVersion(requested, fileId: fileId, bucketId: bucketId, db: db)
-        }
-        if let key = encryption.key(forWriting: sealed, requested: requested) {
-            do {
-                try await NIOThreadPool.singleton.runIfActive {
-                    try BlobCipher(key: key, pieceName: pieceName).encryptFile(atPath: path)
-                }
-            } catch {
-                blobs.remove(path)
-                throw error
+    /// Encrypts the new bytes in the temporary file `path`, stored later under the piece name `pieceName`, with
+    /// `key` (on the blocking thread pool), and removes the file when that fails; a nil key leaves them plain.
+    func seal(_ path: String, with key: AESKey?, pieceName: String) async throws {
+        guard let key else { return }
+        do {
+            try await NIOThreadPool.singleton.runIfActive {
+                try BlobCipher(key: key, pieceName: pieceName).encryptFile(atPath: path)
             }
+        } catch {
+            blobs.remove(path)
+            throw error
         }
-        return sealed
     }
 
     /// Commits a new version and its Object Lock settings in one transaction, if its bucket still exists; on

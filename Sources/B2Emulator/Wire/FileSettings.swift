@@ -40,7 +40,7 @@ struct FileSettings: Sendable {
         for (id, encryption) in try Encryption.records(db, fileIds: fileIds) {
             settings[id, default: .init()].encryption = encryption
         }
-        if try FileReplicationRecord.fetchCount(db) > 0 {
+        if try !FileReplicationRecord.all().isEmpty(db) {
             for replication in try FileReplicationRecord.filter(keys: fileIds).fetchAll(db) {
                 settings[replication.fileId, default: .init()].replication = replication
             }
