@@ -84,3 +84,25 @@ def find_executable(name: str) -> str:
     if not found:
         raise RuntimeError(f"{name!r} not found: run scripts/install-peers")
     return found
+
+
+def advance_clock(url: str, key_id: str, key: str, seconds: int) -> dict:
+    """Moves `b2kit serve`'s clock forward with the master key; answers what its lifecycle sweep did."""
+    import base64
+    import json
+    import urllib.request
+
+    basic = base64.b64encode(f"{key_id}:{key}".encode()).decode()
+    request = urllib.request.Request(
+        f"{url}/b2api/v4/b2_authorize_account", headers={"Authorization": f"Basic {basic}"}
+    )
+    with urllib.request.urlopen(request, timeout=30) as reply:
+        token = json.load(reply)["authorizationToken"]
+    request = urllib.request.Request(
+        f"{url}/emulator/v1/advance_clock",
+        data=json.dumps({"seconds": seconds}).encode(),
+        headers={"Authorization": token, "Content-Type": "application/json"},
+        method="POST",
+    )
+    with urllib.request.urlopen(request, timeout=60) as reply:
+        return json.load(reply)

@@ -4,7 +4,8 @@ import Hummingbird
 /// The emulator's own calls on its clock, under `/emulator/v1/`; only the master key may make them.
 ///
 /// `POST /emulator/v1/advance_clock` with `{"seconds": N}` (N ≥ 0) and an account token of the master key moves
-/// the clock forward and answers `{"nowMillis": ..., "offsetMillis": ...}`.
+/// the clock forward, applies the buckets' lifecycle rules at the new time, and answers
+/// `{"nowMillis": ..., "offsetMillis": ..., "lifecycle": {"hidden": ..., "deleted": ..., "canceled": ...}}`.
 struct ClockCalls: Sendable {
     let state: EmulatorState
 
@@ -20,6 +21,13 @@ struct ClockCalls: Sendable {
             throw B2APIError.badRequest("seconds must be 0 or more: the emulator's clock only moves forward")
         }
         state.clock.advance(by: seconds * 1000)
-        return ["nowMillis": .int(state.clock.nowMillis()), "offsetMillis": .int(state.clock.offsetMilliseconds)]
+        let outcome = try await LifecycleSweep(state: state).run()
+        return [
+            "nowMillis": .int(state.clock.nowMillis()), "offsetMillis": .int(state.clock.offsetMilliseconds),
+            "lifecycle": [
+                "hidden": .int(Int64(outcome.hidden)), "deleted": .int(Int64(outcome.deleted)),
+                "canceled": .int(Int64(outcome.canceled)),
+            ],
+        ]
     }
 }

@@ -60,7 +60,7 @@ extension EmulatorState {
             bucketType: type,
             bucketInfo: try Self.objectText(call.parameters, "bucketInfo") ?? "{}",
             corsRules: try Self.arrayText(call.parameters, "corsRules") ?? "[]",
-            lifecycleRules: try Self.arrayText(call.parameters, "lifecycleRules") ?? "[]",
+            lifecycleRules: try Self.lifecycleText(call.parameters) ?? "[]",
             revision: 1,
             createdAt: clock.nowMillis()
         )
@@ -121,7 +121,7 @@ extension EmulatorState {
         if let type { try Self.checkBucketType(type) }
         let info = try Self.objectText(call.parameters, "bucketInfo")
         let cors = try Self.arrayText(call.parameters, "corsRules")
-        let lifecycle = try Self.arrayText(call.parameters, "lifecycleRules")
+        let lifecycle = try Self.lifecycleText(call.parameters)
         let ifRevisionIs = try call.parameters.optionalInt("ifRevisionIs")
         let enableLock = try call.parameters.optionalBool("fileLockEnabled")
         let defaultRetention = try call.parameters.optionalRaw("defaultRetention").map {
@@ -232,6 +232,13 @@ extension EmulatorState {
         guard let value = parameters.optionalRaw(name) else { return nil }
         guard case .object = value else { throw B2APIError.badRequest("Field \(name) must be an object") }
         return value.serialized()
+    }
+
+    /// `lifecycleRules`, validated, as the text a bucket row keeps and replies show.
+    private static func lifecycleText(_ parameters: CallParameters) throws -> String? {
+        try parameters.optionalRaw("lifecycleRules").map {
+            LifecycleRule.render(try LifecycleRule.rules($0)).serialized()
+        }
     }
 
     private static func arrayText(_ parameters: CallParameters, _ name: String) throws -> String? {

@@ -37,20 +37,7 @@ extension EmulatorState {
         try NameRules.checkFileName(fileName)
         try principal.requireBucket(bucketId)
         try principal.requireName(fileName)
-        let marker = FileRecord(
-            seq: nil,
-            fileId: Identifiers.fileId(bucketId: bucketId, kind: .small, uploadTimestamp: clock.nowMillis()),
-            bucketId: bucketId,
-            fileName: fileName,
-            action: "hide",
-            contentLength: 0,
-            contentSha1: ContentDigest.emptySHA1,
-            contentMd5: nil,
-            contentType: "application/x-bz-hide-marker",
-            fileInfo: "{}",
-            uploadTimestamp: clock.nowMillis(),
-            blob: nil
-        )
+        let marker = FileRecord.hideMarker(bucketId: bucketId, fileName: fileName, now: clock.nowMillis())
         try await database.write { db in
             guard try BucketRecord.fetchOne(db, key: bucketId) != nil else { throw B2APIError.badBucketID(bucketId) }
             let latest = try FileRecord.filter(
@@ -90,13 +77,21 @@ extension EmulatorState {
 
     /// Deletes a version's row, then its blob when no other version shares it, or its parts.
     func removeVersion(_ file: FileRecord) async throws {
-        let orphanedBlob = try await database.write { db -> String? in
-            guard try FileRecord.deleteOne(db, key: ["fileId": file.fileId]) else {
-                throw B2APIError(.badRequest, "file_not_present", "File not present: \(file.fileId)")
-            }
-            guard let blob = file.blob else { return nil }
-            return try FileRecord.filter(FileRecord.Columns.blob == blob).fetchCount(db) == 0 ? blob : nil
+        let orphanedBlob = try await database.write { db in try Self.deleteRow(of: file, db: db) }
+        removeBytes(of: file, orphanedBlob: orphanedBlob)
+    }
+
+    /// Deletes a version's row; answers its blob when no other version shares it (to remove after the commit).
+    static func deleteRow(of file: FileRecord, db: Database) throws -> String? {
+        guard try FileRecord.deleteOne(db, key: ["fileId": file.fileId]) else {
+            throw B2APIError(.badRequest, "file_not_present", "File not present: \(file.fileId)")
         }
+        guard let blob = file.blob else { return nil }
+        return try FileRecord.filter(FileRecord.Columns.blob == blob).fetchCount(db) == 0 ? blob : nil
+    }
+
+    /// Removes the bytes of a version whose row is gone: its blob when no other version shares it, or its parts.
+    func removeBytes(of file: FileRecord, orphanedBlob: String?) {
         if let orphanedBlob { blobs.remove(blobs.blobPath(orphanedBlob)) }
         if file.action == "start" { blobs.remove(blobs.partDirectory(fileId: file.fileId)) }
     }

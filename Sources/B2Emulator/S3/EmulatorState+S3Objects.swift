@@ -173,13 +173,7 @@ extension EmulatorState {
             try await removeVersion(file)
             return (versionId, file.action == "hide" ? versionId : nil)
         }
-        let marker = FileRecord(
-            seq: nil, fileId: Identifiers.fileId(bucketId: bucketId, kind: .small, uploadTimestamp: clock.nowMillis()),
-            bucketId: bucketId, fileName: key, action: "hide",
-            contentLength: 0, contentSha1: ContentDigest.emptySHA1, contentMd5: nil,
-            contentType: "application/x-bz-hide-marker", fileInfo: "{}", uploadTimestamp: clock.nowMillis(),
-            blob: nil
-        )
+        let marker = FileRecord.hideMarker(bucketId: bucketId, fileName: key, now: clock.nowMillis())
         let hidden = try await database.write { db -> Bool in
             let latest = try FileRecord.filter(
                 FileRecord.Columns.bucketId == bucketId && FileRecord.Columns.fileName == key

@@ -95,6 +95,7 @@ struct EmulatorDatabase: Sendable {
         ObjectLockMigration.register(in: &migrator)
         EncryptionMigration.register(in: &migrator)
         ReplicationMigration.register(in: &migrator)
+        ObjectEventMigration.register(in: &migrator)
         return migrator
     }
 }

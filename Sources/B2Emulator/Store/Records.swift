@@ -54,6 +54,26 @@ struct FileRecord: Codable, Sendable, FetchableRecord, PersistableRecord {
     }
 }
 
+extension FileRecord {
+    /// A hide marker for `fileName`, made at `now`.
+    static func hideMarker(bucketId: String, fileName: String, now: Int64) -> FileRecord {
+        FileRecord(
+            seq: nil,
+            fileId: Identifiers.fileId(bucketId: bucketId, kind: .small, uploadTimestamp: now),
+            bucketId: bucketId,
+            fileName: fileName,
+            action: "hide",
+            contentLength: 0,
+            contentSha1: ContentDigest.emptySHA1,
+            contentMd5: nil,
+            contentType: "application/x-bz-hide-marker",
+            fileInfo: "{}",
+            uploadTimestamp: now,
+            blob: nil
+        )
+    }
+}
+
 /// One uploaded part of an unfinished large file.
 struct PartRecord: Codable, Sendable, FetchableRecord, PersistableRecord {
     static let databaseTableName = "part"

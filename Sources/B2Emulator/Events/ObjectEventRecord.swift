@@ -1,0 +1,53 @@
+import GRDB
+
+/// A change to a bucket's objects of a kind B2 notifies (`b2:ObjectCreated:*`, `b2:ObjectDeleted:*`,
+/// `b2:HideMarkerCreated:*`), written in the transaction of the change itself so that no change goes unrecorded.
+struct ObjectEventRecord: Codable, Sendable, FetchableRecord, MutablePersistableRecord {
+    static let databaseTableName = "object_event"
+    /// Order of recording.
+    var seq: Int64?
+    var eventId: String
+    var bucketId: String
+    /// B2's event type, for example `b2:ObjectDeleted:LifecycleRule`.
+    var eventType: String
+    var objectName: String
+    var objectSize: Int64
+    /// The id of the version created or deleted, or of the hide marker.
+    var objectVersionId: String
+    /// Milliseconds since the epoch, on the emulator's clock.
+    var eventTimestamp: Int64
+
+    enum Columns {
+        static let seq = Column(CodingKeys.seq)
+        static let bucketId = Column(CodingKeys.bucketId)
+    }
+
+    mutating func didInsert(_ inserted: InsertionSuccess) { seq = inserted.rowID }
+
+    /// Records that `file` was created, deleted or hidden, as `eventType`, at `now`.
+    static func record(_ eventType: String, of file: FileRecord, now: Int64, db: Database) throws {
+        var event = ObjectEventRecord(
+            eventId: Identifiers.hex(bytes: 16), bucketId: file.bucketId, eventType: eventType,
+            objectName: file.fileName, objectSize: file.contentLength, objectVersionId: file.fileId,
+            eventTimestamp: now)
+        try event.insert(db)
+    }
+}
+
+enum ObjectEventMigration {
+    /// Adds `object_event`, dropped with its bucket.
+    static func register(in migrator: inout DatabaseMigrator) {
+        migrator.registerMigration("v6-object-events") { db in
+            try db.create(table: ObjectEventRecord.databaseTableName) { t in
+                t.autoIncrementedPrimaryKey("seq")
+                t.column("eventId", .text).notNull().unique()
+                t.column("bucketId", .text).notNull().references("bucket", onDelete: .cascade)
+                t.column("eventType", .text).notNull()
+                t.column("objectName", .text).notNull()
+                t.column("objectSize", .integer).notNull()
+                t.column("objectVersionId", .text).notNull()
+                t.column("eventTimestamp", .integer).notNull()
+            }
+        }
+    }
+}
