@@ -71,7 +71,8 @@ struct Encryption: Sendable {
         }
     }
 
-    private static func customer(key: String?, md5: String?, names: (String, String)) throws -> Requested {
+    /// An SSE-C key and its MD5 as sent in headers (both base64), checked; `names` name the two headers in errors.
+    static func customer(key: String?, md5: String?, names: (String, String)) throws -> Requested {
         guard let key, let bytes = Data(base64Encoded: key), bytes.count == 32 else {
             throw B2APIError.badRequest("\(names.0) must be the base64 of a 32-byte key")
         }

@@ -72,12 +72,14 @@ extension EmulatorState {
     func respond(
         with file: FileRecord,
         encryption sealed: FileEncryptionRecord?,
+        presenting presented: Encryption.Requested? = nil,
         to request: Request,
         principal: Principal?,
         faults: DownloadFaults,
         headers customHeaders: HTTPFields? = nil
     ) async throws -> Response {
-        let key = try encryption.key(for: sealed, presented: try Encryption.requested(headers: request.headers))
+        let key = try encryption.key(
+            for: sealed, presented: try presented ?? Encryption.requested(headers: request.headers))
         var headers = customHeaders ?? Self.downloadHeaders(file, request: request)
         if customHeaders == nil { Encryption.addDownloadHeaders(sealed, to: &headers) }
         let range = try ByteRange.resolve(request.headers[.range], length: file.contentLength)

@@ -133,27 +133,56 @@ extension EmulatorState {
         }
         _ = try await bucket(bucketId)
         let range = try ByteRange.resolve(try call.parameters.optionalString("range"), length: source.contentLength)
-        let fileId = Identifiers.fileId(bucketId: bucketId, kind: .small, uploadTimestamp: clock.nowMillis())
-        let requestedDestination = try Encryption.requested(
-            json: call.parameters.optionalRaw("destinationServerSideEncryption"),
-            field: "destinationServerSideEncryption")
+        let (record, settings) = try await copyVersion(
+            source, range: range,
+            to: CopyTarget(
+                bucketId: bucketId, fileName: fileName, contentType: newType, fileInfo: newInfo,
+                encryption: try Encryption.requested(
+                    json: call.parameters.optionalRaw("destinationServerSideEncryption"),
+                    field: "destinationServerSideEncryption"),
+                lock: requestedLock),
+            sourceKey: try Encryption.requested(
+                json: call.parameters.optionalRaw("sourceServerSideEncryption"), field: "sourceServerSideEncryption"),
+            principal: principal)
+        return Rendering.file(
+            record, settings: settings, accountId: accountId, principal: principal, version: call.version,
+            action: "copy")
+    }
+
+    /// Where and how a copy is written.
+    struct CopyTarget: Sendable {
+        var bucketId: String
+        var fileName: String
+        var contentType: String?
+        var fileInfo: String
+        /// The encryption asked for; the bucket's default when it names none.
+        var encryption: Encryption.Requested
+        var lock: ObjectLock.Requested
+    }
+
+    /// Copies a version (or a range of it) as a new version, for `b2_copy_file` and S3 CopyObject. The copy shares
+    /// the source's bytes when it is whole and stored the same way; otherwise the bytes are decrypted with
+    /// `sourceKey` as needed, and written (and encrypted) anew. Fails with 404 when the source is deleted meanwhile.
+    func copyVersion(
+        _ source: FileRecord, range: ClosedRange<Int64>?, to target: CopyTarget,
+        sourceKey presented: Encryption.Requested, principal: Principal
+    ) async throws -> (FileRecord, FileSettings) {
+        let fileId = Identifiers.fileId(bucketId: target.bucketId, kind: .small, uploadTimestamp: clock.nowMillis())
         let (sourceSealed, sealed) = try await database.writer.read { db in
             (
                 try FileEncryptionRecord.fetchOne(db, key: source.fileId),
-                try Encryption.forNewVersion(requestedDestination, fileId: fileId, bucketId: bucketId, db: db)
+                try Encryption.forNewVersion(target.encryption, fileId: fileId, bucketId: target.bucketId, db: db)
             )
         }
-        let sourceKey = try encryption.key(
-            for: sourceSealed,
-            presented: try Encryption.requested(
-                json: call.parameters.optionalRaw("sourceServerSideEncryption"), field: "sourceServerSideEncryption"))
-        let destinationKey = encryption.key(forWriting: sealed, requested: requestedDestination)
+        let sourceKey = try encryption.key(for: sourceSealed, presented: presented)
+        let destinationKey = encryption.key(forWriting: sealed, requested: target.encryption)
         // Copies share the source's bytes only when they are stored the same way.
         let sameStorage = sourceSealed?.mode == sealed?.mode && sourceSealed?.customerKeyMd5 == sealed?.customerKeyMd5
         var record = FileRecord(
-            seq: nil, fileId: fileId, bucketId: bucketId, fileName: fileName, action: "upload",
+            seq: nil, fileId: fileId, bucketId: target.bucketId, fileName: target.fileName, action: "upload",
             contentLength: source.contentLength, contentSha1: source.contentSha1, contentMd5: source.contentMd5,
-            contentType: newType, fileInfo: newInfo, uploadTimestamp: clock.nowMillis(), blob: source.blob
+            contentType: target.contentType, fileInfo: target.fileInfo, uploadTimestamp: clock.nowMillis(),
+            blob: source.blob, s3ETag: source.s3ETag
         )
         if range.map({ $0.count < source.contentLength }) ?? false || !sameStorage {
             let sourcePath = blobs.blobPath(source.blob!)
@@ -176,6 +205,7 @@ extension EmulatorState {
             record.contentLength = range.map { Int64($0.count) } ?? source.contentLength
             record.contentSha1 = digest.sha1
             record.contentMd5 = digest.md5
+            record.s3ETag = nil
         }
         let lockRules = objectLock
         let settings = try await database.write { [record] db in
@@ -183,11 +213,9 @@ extension EmulatorState {
                 throw B2APIError.notFound("File not present: \(source.fileId)")
             }
             return try FileSettings.insert(
-                record, lock: requestedLock, rules: lockRules, encryption: sealed, principal: principal, db: db)
+                record, lock: target.lock, rules: lockRules, encryption: sealed, principal: principal, db: db)
         }
-        return Rendering.file(
-            record, settings: settings, accountId: accountId, principal: principal, version: call.version,
-            action: "copy")
+        return (record, settings)
     }
 
     /// `b2_get_download_authorization`: a token for downloads by name under a prefix.

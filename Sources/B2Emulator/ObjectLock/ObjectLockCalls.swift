@@ -16,15 +16,7 @@ struct ObjectLockCalls: Sendable {
         }
         let retention = try ObjectLock.retention(value)
         let bypass = try call.parameters.optionalBool("bypassGovernance") ?? false
-        let lock = state.objectLock
-        let updated = try await state.database.write { db in
-            guard try BucketLockRecord.exists(db, key: file.bucketId) else { throw ObjectLock.missingFileLock() }
-            let current = try FileLockRecord.fetchOne(db, key: file.fileId)
-            let updated = try lock.updatingRetention(
-                of: current, fileId: file.fileId, to: retention, bypassGovernance: bypass, principal: principal)
-            try ObjectLock.save(updated, db: db)
-            return updated
-        }
+        let updated = try await writeRetention(of: file, to: retention, bypassGovernance: bypass, principal: principal)
         return [
             "fileId": .string(file.fileId),
             "fileName": .string(fileName),
@@ -42,13 +34,36 @@ struct ObjectLockCalls: Sendable {
         try ObjectLock.requireLockWrite("writeFileLegalHolds", principal: principal)
         let (file, fileName) = try await target(call, principal: principal)
         let hold = try ObjectLock.legalHold(try call.parameters.string("legalHold"))
+        try await writeLegalHold(of: file, to: hold)
+        return ["fileId": .string(file.fileId), "fileName": .string(fileName), "legalHold": .string(hold.rawValue)]
+    }
+
+    /// Changes a version's retention as ``ObjectLock/updatingRetention(of:fileId:to:bypassGovernance:principal:)``
+    /// allows, for the native and the S3 call; answers the new lock.
+    func writeRetention(
+        of file: FileRecord, to retention: (mode: RetentionMode, retainUntil: Int64)?, bypassGovernance: Bool,
+        principal: Principal
+    ) async throws -> FileLockRecord {
+        let lock = state.objectLock
+        return try await state.database.write { db in
+            guard try BucketLockRecord.exists(db, key: file.bucketId) else { throw ObjectLock.missingFileLock() }
+            let current = try FileLockRecord.fetchOne(db, key: file.fileId)
+            let updated = try lock.updatingRetention(
+                of: current, fileId: file.fileId, to: retention, bypassGovernance: bypassGovernance,
+                principal: principal)
+            try ObjectLock.save(updated, db: db)
+            return updated
+        }
+    }
+
+    /// Turns a version's legal hold on or off, for the native and the S3 call.
+    func writeLegalHold(of file: FileRecord, to hold: LegalHold) async throws {
         try await state.database.write { db in
             guard try BucketLockRecord.exists(db, key: file.bucketId) else { throw ObjectLock.missingFileLock() }
             var lock = try FileLockRecord.fetchOne(db, key: file.fileId) ?? FileLockRecord(fileId: file.fileId)
             lock.legalHold = hold
             try ObjectLock.save(lock, db: db)
         }
-        return ["fileId": .string(file.fileId), "fileName": .string(fileName), "legalHold": .string(hold.rawValue)]
     }
 
     /// The version a call names by `fileId` and `fileName`, checked against the key's bucket and prefix.

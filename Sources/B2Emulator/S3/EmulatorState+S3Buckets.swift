@@ -85,8 +85,13 @@ extension EmulatorState {
             bucketType: acl == "public-read" ? "allPublic" : "allPrivate", bucketInfo: "{}", corsRules: "[]",
             lifecycleRules: "[]", revision: 1, createdAt: clock.nowMillis()
         )
+        var settings = BucketSettings()
+        if call.request.headers[HTTPField.Name("x-amz-bucket-object-lock-enabled")!]?.lowercased() == "true" {
+            try principal.require("writeBucketRetentions")
+            settings.lock = BucketLockRecord(bucketId: bucket.bucketId)
+        }
         do {
-            try await insertBucket(bucket)
+            try await insertBucket(bucket, settings: settings)
         } catch let error as B2APIError where error.code == "duplicate_bucket_name" {
             throw S3Error(
                 .conflict, "BucketAlreadyExists",

@@ -27,19 +27,28 @@ extension EmulatorState {
         try principal.requireName(key)
         let info = try S3ObjectMetadata.fileInfo(call.request, fileName: key)
         let contentType = try S3ObjectMetadata.contentType(call.request, fileName: key)
+        let requestedLock = try S3ObjectLockHeaders.requested(call.request.headers)
+        let requestedEncryption = try S3EncryptionHeaders.requested(call.request.headers)
         let fileId = Identifiers.fileId(bucketId: bucket.bucketId, kind: .large, uploadTimestamp: clock.nowMillis())
         let record = FileRecord(
             seq: nil, fileId: fileId, bucketId: bucket.bucketId, fileName: key, action: "start", contentLength: 0,
             contentSha1: "none", contentMd5: nil, contentType: contentType, fileInfo: Rendering.stringMapText(info),
             uploadTimestamp: clock.nowMillis(), blob: nil
         )
+        let sealed = try await database.writer.read { db in
+            try Encryption.forNewVersion(requestedEncryption, fileId: fileId, bucketId: bucket.bucketId, db: db)
+        }
         try blobs.makePartDirectory(fileId: fileId)
-        try await database.write { db in try record.insert(db) }
+        _ = try await insertVersion(record, requested: requestedLock, encryption: sealed, principal: principal) {
+            blobs.remove(blobs.partDirectory(fileId: fileId))
+        }
         var xml = S3XMLWriter(root: "InitiateMultipartUploadResult")
         xml.element("Bucket", bucket.bucketName)
         xml.element("Key", key)
         xml.element("UploadId", fileId)
-        return S3Router.xml(&xml)
+        var response = S3Router.xml(&xml)
+        S3EncryptionHeaders.add(sealed, to: &response.headers)
+        return response
     }
 
     /// UploadPart: streams one part to disk, checked like a PutObject; re-sending a part number replaces it.
@@ -51,7 +60,12 @@ extension EmulatorState {
             throw S3Error.invalidArgument("Part number must be an integer between 1 and 10000, inclusive")
         }
         let upload = try await s3Upload(call, bucketId: bucket.bucketId)
+        let sealed = try await database.writer.read { db in try FileEncryptionRecord.fetchOne(db, key: upload.fileId) }
+        // An SSE-C upload takes its key with every part.
+        let partKey = try encryption.key(
+            for: sealed, presented: try S3EncryptionHeaders.requested(call.request.headers))
         let received = try await s3Receive(call.request)
+        try await seal(received.temporaryPath, with: partKey, pieceName: "\(upload.fileId)/\(partNumber)")
         let part = PartRecord(
             fileId: upload.fileId, partNumber: Int64(partNumber), contentLength: received.length,
             contentSha1: received.sha1, contentMd5: received.md5, uploadTimestamp: clock.nowMillis()
@@ -74,7 +88,9 @@ extension EmulatorState {
             blobs.remove(received.temporaryPath)
             throw error
         }
-        return S3Router.empty(.ok, headers: [.eTag: "\"\(received.md5 ?? "")\""])
+        var headers: HTTPFields = [.eTag: "\"\(received.md5 ?? "")\""]
+        S3EncryptionHeaders.add(sealed, to: &headers)
+        return S3Router.empty(.ok, headers: headers)
     }
 
     /// ListParts, from `part-number-marker`, at most `max-parts` (1000).

@@ -85,27 +85,29 @@ extension EmulatorState {
         try principal.requireName(key)
         let info = try S3ObjectMetadata.fileInfo(call.request, fileName: key)
         let contentType = try S3ObjectMetadata.contentType(call.request, fileName: key)
-        let received = try await s3Receive(call.request)
+        let requestedLock = try S3ObjectLockHeaders.requested(call.request.headers)
+        let requestedEncryption = try S3EncryptionHeaders.requested(call.request.headers)
         let fileId = Identifiers.fileId(bucketId: bucket.bucketId, kind: .small, uploadTimestamp: clock.nowMillis())
+        let sealed = try await database.writer.read { db in
+            try Encryption.forNewVersion(requestedEncryption, fileId: fileId, bucketId: bucket.bucketId, db: db)
+        }
+        let received = try await s3Receive(call.request)
         let record = FileRecord(
             seq: nil, fileId: fileId, bucketId: bucket.bucketId, fileName: key, action: "upload",
             contentLength: received.length, contentSha1: received.sha1, contentMd5: received.md5,
             contentType: contentType, fileInfo: Rendering.stringMapText(info), uploadTimestamp: clock.nowMillis(),
             blob: fileId
         )
+        try await seal(
+            received.temporaryPath, with: encryption.key(forWriting: sealed, requested: requestedEncryption),
+            pieceName: fileId)
         try blobs.commit(received.temporaryPath, to: blobs.blobPath(fileId))
-        do {
-            try await database.write { db in
-                guard try BucketRecord.fetchOne(db, key: bucket.bucketId) != nil else {
-                    throw S3Error.noSuchBucket(bucket.bucketName)
-                }
-                try record.insert(db)
-            }
-        } catch {
+        _ = try await insertVersion(record, requested: requestedLock, encryption: sealed, principal: principal) {
             blobs.remove(blobs.blobPath(fileId))
-            throw error
         }
-        return S3Router.empty(.ok, headers: [.eTag: S3ObjectMetadata.eTag(record), S3Headers.versionId: fileId])
+        var headers: HTTPFields = [.eTag: S3ObjectMetadata.eTag(record), S3Headers.versionId: fileId]
+        S3EncryptionHeaders.add(sealed, to: &headers)
+        return S3Router.empty(.ok, headers: headers)
     }
 
     /// GetObject and HeadObject, whole or one range (206, or 416 outside the object).
@@ -132,10 +134,13 @@ extension EmulatorState {
             throw S3Error(
                 .preconditionFailed, "PreconditionFailed", "At least one of the preconditions failed: If-Match")
         }
-        let sealed = try await database.writer.read { db in try FileEncryptionRecord.fetchOne(db, key: file.fileId) }
+        let settings = try await database.writer.read { db in try FileSettings.load(db, fileId: file.fileId) }
+        S3EncryptionHeaders.add(settings.encryption, to: &headers)
+        S3ObjectLockHeaders.add(settings.lock, principal: principal, to: &headers)
         return try await respond(
-            with: file, encryption: sealed, to: call.request, principal: principal, faults: DownloadFaults(),
-            headers: headers)
+            with: file, encryption: settings.encryption,
+            presenting: try S3EncryptionHeaders.requested(call.request.headers),
+            to: call.request, principal: principal, faults: DownloadFaults(), headers: headers)
     }
 
     /// DeleteObject: with `versionId`, removes that version; otherwise hides the name, as B2 keeps versions
@@ -268,34 +273,21 @@ extension EmulatorState {
         default:
             throw S3Error.invalidArgument("x-amz-metadata-directive must be COPY or REPLACE, not \(directive)")
         }
-        let record = FileRecord(
-            seq: nil,
-            fileId: Identifiers.fileId(
-                bucketId: destination.bucketId, kind: .small, uploadTimestamp: clock.nowMillis()),
-            bucketId: destination.bucketId,
-            fileName: key, action: "upload", contentLength: file.contentLength, contentSha1: file.contentSha1,
-            contentMd5: file.contentMd5, contentType: contentType, fileInfo: fileInfo,
-            uploadTimestamp: clock.nowMillis(), blob: file.blob, s3ETag: file.s3ETag
-        )
-        try await database.write { db in
-            guard try FileRecord.filter(FileRecord.Columns.fileId == file.fileId).fetchCount(db) == 1 else {
-                throw S3Error.noSuchKey(source.key)
-            }
-            // The copy shares the source's bytes, so it is stored the way they are: SSE-B2 stays SSE-B2; an SSE-C
-            // source needs its key, which this S3 API does not take yet.
-            let sealed = try FileEncryptionRecord.fetchOne(db, key: file.fileId)
-            if sealed?.mode == .sseC {
-                throw S3Error.accessDenied("The source is encrypted with SSE-C: copy it with the native b2_copy_file")
-            }
-            try record.insert(db)
-            try sealed.map { FileEncryptionRecord(fileId: record.fileId, mode: $0.mode) }?.insert(db)
-        }
+        let headers = call.request.headers
+        let (record, settings) = try await copyVersion(
+            file, range: nil,
+            to: CopyTarget(
+                bucketId: destination.bucketId, fileName: key, contentType: contentType, fileInfo: fileInfo,
+                encryption: try S3EncryptionHeaders.requested(headers), lock: try S3ObjectLockHeaders.requested(headers)
+            ),
+            sourceKey: try S3EncryptionHeaders.copySource(headers), principal: principal)
         var xml = S3XMLWriter(root: "CopyObjectResult")
         xml.element("LastModified", S3Time.iso8601(record.uploadTimestamp))
         xml.element("ETag", S3ObjectMetadata.eTag(record))
         var response = S3Router.xml(&xml)
         response.headers[S3Headers.versionId] = record.fileId
         response.headers[HTTPField.Name("x-amz-copy-source-version-id")!] = file.fileId
+        S3EncryptionHeaders.add(settings.encryption, to: &response.headers)
         return response
     }
 }

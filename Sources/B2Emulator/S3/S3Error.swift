@@ -76,6 +76,12 @@ extension S3Error {
         case (.rangeNotSatisfiable, _):
             self.init(.rangeNotSatisfiable, "InvalidRange", error.message)
             headers = error.headers
+        case (_, "bucket_missing_file_lock"):
+            self.init(.badRequest, "InvalidRequest", "Bucket is missing Object Lock Configuration")
+        case (_, "bad_bucket_id"):
+            self.init(.notFound, "NoSuchBucket", "The specified bucket does not exist")
+        case (.badRequest, _) where error.message.hasPrefix("The object was stored using a form of Server Side"):
+            self.init(.badRequest, "InvalidRequest", error.message)
         case (_, "duplicate_bucket_name"):
             self.init(.conflict, "BucketAlreadyExists", error.message)
         case (_, "too_many_buckets"):

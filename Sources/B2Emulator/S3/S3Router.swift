@@ -7,9 +7,9 @@ enum S3Router {
     /// an object request.
     static let unsupportedSubresources: Set<String> = [
         "accelerate", "acl", "analytics", "attributes", "cors", "encryption", "intelligent-tiering", "inventory",
-        "legal-hold", "lifecycle", "logging", "metrics", "notification", "object-lock", "ownershipControls", "policy",
-        "policyStatus", "publicAccessBlock", "replication", "requestPayment", "restore", "retention", "select",
-        "tagging", "torrent", "versions", "website",
+        "lifecycle", "logging", "metrics", "notification", "ownershipControls", "policy", "policyStatus",
+        "publicAccessBlock", "replication", "requestPayment", "restore", "select", "tagging", "torrent", "versions",
+        "website",
     ]
 
     static func route(_ call: S3Call, state: EmulatorState) async throws -> Response {
@@ -30,19 +30,28 @@ enum S3Router {
         }
         guard call.address.key != nil else {
             switch method {
+            case .put where call.has("object-lock"):
+                return try await S3ObjectLockCalls(state: state).putConfiguration(call)
             case .put: return try await state.s3CreateBucket(call)
             case .delete: return try await state.s3DeleteBucket(call)
             case .head: return try await state.s3HeadBucket(call)
             case .post where call.has("delete"): return try await state.s3DeleteObjects(call)
             case .get where call.has("location"): return try await state.s3GetBucketLocation(call)
             case .get where call.has("versioning"): return try await state.s3GetBucketVersioning(call)
+            case .get where call.has("object-lock"):
+                return try await S3ObjectLockCalls(state: state).getConfiguration(call)
             case .get where call.has("uploads"): return try await state.s3ListMultipartUploads(call)
             case .get where call.query["list-type"] == "2": return try await state.s3ListObjects(call, version: 2)
             case .get: return try await state.s3ListObjects(call, version: 1)
             default: throw methodNotAllowed(call)
             }
         }
+        let lockCalls = S3ObjectLockCalls(state: state)
         switch method {
+        case .get where call.has("retention"): return try await lockCalls.getRetention(call)
+        case .put where call.has("retention"): return try await lockCalls.putRetention(call)
+        case .get where call.has("legal-hold"): return try await lockCalls.getLegalHold(call)
+        case .put where call.has("legal-hold"): return try await lockCalls.putLegalHold(call)
         case .put where call.has("uploadId"): return try await state.s3UploadPart(call)
         case .put where call.request.headers[S3Headers.copySource] != nil: return try await state.s3CopyObject(call)
         case .put: return try await state.s3PutObject(call)
