@@ -252,4 +252,42 @@ struct ObjectLockTests {
             #expect(refused.code == "unauthorized")
         }
     }
+
+    @Test("Downloads carry retention and hold to keys that may read them, and name them as unreadable to others")
+    func downloadHeaders() async throws {
+        try await EmulatorHarness.run { base in
+            var client = base
+            _ = try await client.authorize()
+            let bucketId = try await Self.lockedBucket(client, "download-lock")
+            let until = Self.now() + Self.hour
+            var headers = Self.retentionHeaders("governance", until: until)
+            headers[HTTPField.Name("X-Bz-File-Legal-Hold")!] = "on"
+            _ = try await client.upload(bucketId: bucketId, name: "held", data: [1], headers: headers)
+            _ = try await client.upload(bucketId: bucketId, name: "plain", data: [2])
+
+            let mode = HTTPField.Name("X-Bz-File-Retention-Mode")!
+            let retainUntil = HTTPField.Name("X-Bz-File-Retention-Retain-Until-Timestamp")!
+            let hold = HTTPField.Name("X-Bz-File-Legal-Hold")!
+            let unreadable = HTTPField.Name("X-Bz-Client-Unauthorized-To-Read")!
+            let held = try await client.download(bucket: "download-lock", name: "held", method: .head)
+            #expect(held.headers[mode] == "governance")
+            #expect(held.headers[retainUntil] == String(until))
+            #expect(held.headers[hold] == "on")
+            #expect(held.headers[unreadable] == nil)
+            let plain = try await client.download(bucket: "download-lock", name: "plain", method: .head)
+            #expect(plain.headers[mode] == nil && plain.headers[hold] == nil && plain.headers[unreadable] == nil)
+
+            let key = try await client.ok(
+                "b2_create_key", ["accountId": "x", "keyName": "reader", "capabilities": ["readFiles", "listBuckets"]])
+            var reader = base
+            _ = try await reader.authorize(
+                keyId: key["applicationKeyId"]!.stringValue!, key: key["applicationKey"]!.stringValue!)
+            let hidden = try await reader.download(bucket: "download-lock", name: "held", method: .head)
+            #expect(hidden.status == .ok)
+            #expect(hidden.headers[mode] == nil && hidden.headers[hold] == nil)
+            #expect(
+                hidden.headers[unreadable]
+                    == "X-Bz-File-Retention-Mode,X-Bz-File-Retention-Retain-Until-Timestamp,X-Bz-File-Legal-Hold")
+        }
+    }
 }

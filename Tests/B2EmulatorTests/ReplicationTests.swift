@@ -1,4 +1,5 @@
 import B2JSON
+import HTTPTypes
 import Testing
 
 @testable import B2Emulator
@@ -53,6 +54,10 @@ struct ReplicationTests {
             #expect(listed["files"]?.arrayValue.first?["replicationStatus"] == "pending")
             let outside = try await client.upload(bucketId: sourceId.stringValue!, name: "two/b", data: [1]).json
             #expect(outside["replicationStatus"] == nil)
+            // Downloads say it in X-Bz-Replication-Status (b2sdk reads it there), only for covered versions.
+            let status = HTTPField.Name("X-Bz-Replication-Status")!
+            #expect(try await client.download(bucket: "source-bucket", name: "one/a").headers[status] == "PENDING")
+            #expect(try await client.download(bucket: "source-bucket", name: "two/b").headers[status] == nil)
             let sealed = try await client.upload(
                 bucketId: sourceId.stringValue!, name: "one/c", data: [1],
                 headers: EncryptionTests.sseC(B2TestClient.bytes(32, seed: 2))

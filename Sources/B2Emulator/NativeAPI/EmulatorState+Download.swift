@@ -45,25 +45,23 @@ extension EmulatorState {
             throw B2APIError.notFound("File with such name does not exist: \(fileName)")
         }
         return try await respond(
-            with: file, encryption: lookup.encryption, to: request, principal: principal, faults: faults)
+            with: file, settings: lookup.settings, to: request, principal: principal, faults: faults)
     }
 
     /// `b2_download_file_by_id`: one version by id (GET or HEAD with `?fileId=`, or POST with JSON).
     func downloadById(_ request: Request, fileId: String, faults: DownloadFaults) async throws -> Response {
         let principal = try authenticate(request) { $0 == .account }
         try principal.require("readFiles")
-        let (found, sealed) = try await database.writer.read { db in
-            (
-                try FileRecord.filter(FileRecord.Columns.fileId == fileId).fetchOne(db),
-                try FileEncryptionRecord.fetchOne(db, key: fileId)
-            )
+        let (found, settings) = try await database.writer.read { db in
+            let file = try FileRecord.filter(FileRecord.Columns.fileId == fileId).fetchOne(db)
+            return (file, try file.map { try FileSettings.loadForDownload(db, file: $0) } ?? FileSettings())
         }
         guard let file = found, file.action == "upload" else {
             throw B2APIError.notFound("File with such id does not exist: \(fileId)")
         }
         try principal.requireBucket(file.bucketId)
         try principal.requireName(file.fileName)
-        return try await respond(with: file, encryption: sealed, to: request, principal: principal, faults: faults)
+        return try await respond(with: file, settings: settings, to: request, principal: principal, faults: faults)
     }
 
     /// Answers a GET or HEAD of a version: the whole object or one range, with `headers` (B2's download headers
@@ -71,7 +69,7 @@ extension EmulatorState {
     /// `X-Bz-Server-Side-Encryption-Customer-*` headers, even for HEAD.
     func respond(
         with file: FileRecord,
-        encryption sealed: FileEncryptionRecord?,
+        settings: FileSettings,
         presenting presented: Encryption.Requested? = nil,
         to request: Request,
         principal: Principal?,
@@ -79,9 +77,13 @@ extension EmulatorState {
         headers customHeaders: HTTPFields? = nil
     ) async throws -> Response {
         let key = try encryption.key(
-            for: sealed, presented: try presented ?? Encryption.requested(headers: request.headers))
+            for: settings.encryption, presented: try presented ?? Encryption.requested(headers: request.headers))
         var headers = customHeaders ?? Self.downloadHeaders(file, request: request)
-        if customHeaders == nil { Encryption.addDownloadHeaders(sealed, to: &headers) }
+        if customHeaders == nil {
+            Encryption.addDownloadHeaders(settings.encryption, to: &headers)
+            ObjectLock.addDownloadHeaders(settings.lock, principal: principal, to: &headers)
+            Replication.addDownloadHeaders(settings.replication, to: &headers)
+        }
         let range = try ByteRange.resolve(request.headers[.range], length: file.contentLength)
         let status: HTTPResponse.Status
         let slice: ClosedRange<Int64>?
@@ -154,8 +156,8 @@ extension EmulatorState {
                     """
             )
             let latest = try FileRecord.fetchOne(fileStatement, arguments: [bucket.bucketId, fileName])
-            let sealed = try latest.flatMap { try FileEncryptionRecord.fetchOne(db, key: $0.fileId) }
-            return DownloadLookup(bucket: bucket, latest: latest, encryption: sealed)
+            let settings = try latest.map { try FileSettings.loadForDownload(db, file: $0) } ?? FileSettings()
+            return DownloadLookup(bucket: bucket, latest: latest, settings: settings)
         }
         guard let found else { throw B2APIError.notFound("Bucket \(bucketName) does not exist") }
         downloadLookups.store(found, bucketName: bucketName, fileName: fileName, generation: generation)

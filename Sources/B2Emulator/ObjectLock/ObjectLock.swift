@@ -236,6 +236,36 @@ struct ObjectLock: Sendable {
 
     // MARK: - Rendering
 
+    private static let retentionModeHeader = HTTPField.Name("X-Bz-File-Retention-Mode")!
+    private static let retainUntilHeader = HTTPField.Name("X-Bz-File-Retention-Retain-Until-Timestamp")!
+    private static let legalHoldHeader = HTTPField.Name("X-Bz-File-Legal-Hold")!
+
+    /// The lock headers of a download, as B2 sends them: the retention and hold to a caller that may read them,
+    /// otherwise their names in `X-Bz-Client-Unauthorized-To-Read` (b2sdk then shows them as unknown).
+    static func addDownloadHeaders(_ lock: FileLockRecord?, principal: Principal?, to headers: inout HTTPFields) {
+        guard let lock else { return }
+        let capabilities = principal?.key.capabilityList ?? []
+        var hidden: [String] = []
+        if let mode = lock.retentionMode, let until = lock.retainUntil {
+            if capabilities.contains("readFileRetentions") {
+                headers[retentionModeHeader] = mode.rawValue
+                headers[retainUntilHeader] = String(until)
+            } else {
+                hidden += [retentionModeHeader.rawName, retainUntilHeader.rawName]
+            }
+        }
+        if let hold = lock.legalHold {
+            if capabilities.contains("readFileLegalHolds") {
+                headers[legalHoldHeader] = hold.rawValue
+            } else {
+                hidden.append(legalHoldHeader.rawName)
+            }
+        }
+        if !hidden.isEmpty {
+            headers[HTTPField.Name("X-Bz-Client-Unauthorized-To-Read")!] = hidden.joined(separator: ",")
+        }
+    }
+
     /// `fileRetention` of a version reply.
     static func fileRetention(_ lock: FileLockRecord?, canRead: Bool) -> JSONValue {
         [

@@ -1,5 +1,6 @@
 import B2JSON
 import GRDB
+import HTTPTypes
 
 /// Bucket replication settings as B2 takes them: `replicationConfiguration` on `b2_create_bucket` and
 /// `b2_update_bucket`, with `asReplicationSource` (rules that name destination buckets, and the key that reads the
@@ -109,6 +110,12 @@ enum Replication {
         B2APIError(
             .badRequest, "source_replication_conflict",
             "Turning on file lock for an existing bucket having source replication configuration is not allowed.")
+    }
+
+    /// `X-Bz-Replication-Status` of a download, in B2's upper case, for a version that replication covers.
+    static func addDownloadHeaders(_ record: FileReplicationRecord?, to headers: inout HTTPFields) {
+        guard let record else { return }
+        headers[HTTPField.Name("X-Bz-Replication-Status")!] = record.status.rawValue.uppercased()
     }
 
     /// `replicationConfiguration` of a bucket reply.

@@ -138,7 +138,7 @@ extension EmulatorState {
         S3EncryptionHeaders.add(settings.encryption, to: &headers)
         S3ObjectLockHeaders.add(settings.lock, principal: principal, to: &headers)
         return try await respond(
-            with: file, encryption: settings.encryption,
+            with: file, settings: settings,
             presenting: try S3EncryptionHeaders.requested(call.request.headers),
             to: call.request, principal: principal, faults: DownloadFaults(), headers: headers)
     }

@@ -4,8 +4,8 @@ import Synchronization
 struct DownloadLookup: Sendable {
     let bucket: BucketRecord
     let latest: FileRecord?
-    /// How the latest version is encrypted, or nil when it is stored plain.
-    let encryption: FileEncryptionRecord?
+    /// The latest version's lock, encryption and replication status.
+    let settings: FileSettings
 }
 
 /// Remembers recent download-by-name lookups until the next metadata write, so repeated downloads of the same

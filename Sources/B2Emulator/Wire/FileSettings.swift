@@ -30,6 +30,11 @@ struct FileSettings: Sendable {
             replication: try FileReplicationRecord.fetchOne(db, key: fileId))
     }
 
+    /// The settings a download of `file` shows, skipping each table that no version uses.
+    static func loadForDownload(_ db: Database, file: FileRecord) throws -> FileSettings {
+        try loadAll(db, bucketId: file.bucketId, fileIds: [file.fileId])[file.fileId] ?? FileSettings()
+    }
+
     /// The settings of a page of versions of one bucket, by file id (a listing reads them once per page).
     static func loadAll(_ db: Database, bucketId: String, fileIds: [String]) throws -> [String: FileSettings] {
         guard !fileIds.isEmpty else { return [:] }
