@@ -11,7 +11,8 @@ struct B2KitCommand: AsyncParsableCommand {
         commandName: "b2kit",
         abstract: "The Backblaze B2 toolkit: a fast client for B2 and a local B2-compatible server.",
         subcommands: [
-            ServeCommand.self, AccountCommand.self, ListCommand.self, MakeBucketCommand.self, RemoveBucketCommand.self,
+            ServeCommand.self, AccountCommand.self, ListCommand.self, MakeBucketCommand.self, BucketCommand.self,
+            RemoveBucketCommand.self,
             CopyCommand.self, CatCommand.self, RemoveCommand.self, URLCommand.self, SyncCommand.self,
             CatalogCommand.self, DemoCommand.self, TableCommand.self, ServiceCommand.self,
             ServiceRemoteCommand.self,

@@ -14,6 +14,8 @@ struct MakeBucketCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Make the bucket's files downloadable without a token.")
     var `public` = false
 
+    @OptionGroup var settings: BucketSettingsOptions
+
     func validate() throws {
         let path = try remotePath(bucket)
         guard path.key.isEmpty else {
@@ -22,6 +24,8 @@ struct MakeBucketCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        try await BucketOperations.make(options.makeContext(), path: try remotePath(bucket), isPublic: `public`)
+        try await BucketOperations.make(
+            options.makeContext(), path: try remotePath(bucket), isPublic: `public`,
+            settings: try settings.input.settings())
     }
 }

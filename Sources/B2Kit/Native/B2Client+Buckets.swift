@@ -53,15 +53,40 @@ extension B2Client {
     /// - Parameters:
     ///   - name: 6 to 63 letters, digits and '-', globally unique.
     ///   - type: `allPrivate` (default) or `allPublic`.
+    ///   - settings: Lifecycle rules, default encryption, Object Lock, CORS and replication to start with.
     @discardableResult
-    public func createBucket(named name: String, type: String = "allPrivate") async throws -> B2Bucket {
+    public func createBucket(
+        named name: String, type: String = "allPrivate", settings: B2BucketSettings = B2BucketSettings()
+    ) async throws -> B2Bucket {
         let account = try await account()
         try await require("writeBuckets", to: "create bucket \(name)")
+        var parameters = settings.parameters
+        parameters["accountId"] = .string(account.accountId)
+        parameters["bucketName"] = .string(name)
+        parameters["bucketType"] = .string(type)
         return try await call(
-            "b2_create_bucket",
-            ["accountId": .string(account.accountId), "bucketName": .string(name), "bucketType": .string(type)],
-            operation: "create bucket \(name)", context: .init(bucket: name)
-        )
+            "b2_create_bucket", parameters, operation: "create bucket \(name)", context: .init(bucket: name))
+    }
+
+    /// Changes a bucket's type or settings; what `settings` leaves nil stays as it is.
+    /// - Parameters:
+    ///   - name: The bucket.
+    ///   - type: `allPrivate` or `allPublic`, or nil to keep it.
+    ///   - settings: What to change.
+    /// - Returns: The bucket as it is now.
+    @discardableResult
+    public func updateBucket(named name: String, type: String? = nil, settings: B2BucketSettings) async throws
+        -> B2Bucket
+    {
+        let bucket = try await bucket(named: name)
+        try await require("writeBuckets", to: "update bucket \(name)")
+        let account = try await account()
+        var parameters = settings.parameters
+        parameters["accountId"] = .string(account.accountId)
+        parameters["bucketId"] = .string(bucket.bucketId)
+        if let type { parameters["bucketType"] = .string(type) }
+        return try await call(
+            "b2_update_bucket", parameters, operation: "update bucket \(name)", context: .init(bucket: name))
     }
 
     /// Deletes an empty bucket.

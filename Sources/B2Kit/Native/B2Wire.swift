@@ -91,6 +91,28 @@ public struct B2Bucket: Decodable, Sendable, Equatable {
     public let bucketType: String
     /// The bucket's revision, advanced by each update.
     public let revision: Int64?
+    /// The lifecycle rules.
+    public var lifecycleRules: [B2LifecycleRule]? = nil
+    private var fileLockConfiguration: Readable<FileLock>? = nil
+    private var defaultServerSideEncryption: Readable<Encryption>? = nil
+
+    /// Whether Object Lock is on; nil when the key may not read it.
+    public var isFileLockEnabled: Bool? { fileLockConfiguration?.value?.isFileLockEnabled }
+    /// The mode new files are encrypted with by default: `SSE-B2` or `none`; nil when the key may not read it.
+    public var defaultEncryptionMode: String? { defaultServerSideEncryption?.value?.mode }
+
+    /// B2's `{"isClientAuthorizedToRead", "value"}` wrapper of a setting.
+    private struct Readable<Value: Decodable & Sendable & Equatable>: Decodable, Sendable, Equatable {
+        var value: Value?
+    }
+
+    private struct FileLock: Decodable, Sendable, Equatable {
+        var isFileLockEnabled: Bool?
+    }
+
+    private struct Encryption: Decodable, Sendable, Equatable {
+        var mode: String?
+    }
 }
 
 /// One version of a file (or a hide marker, an unfinished large file, or a folder in listings).
