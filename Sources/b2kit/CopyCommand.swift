@@ -21,6 +21,33 @@ struct CopyCommand: AsyncParsableCommand {
     @Option(name: .customLong("part-size"), help: "Upload files larger than this as parallel parts of this size.")
     var partSize: Int64?
 
+    @Option(name: .long, help: ArgumentHelp("Encrypt the upload with B2's keys (B2) or yours (C).", valueName: "B2|C"))
+    var sse: String?
+
+    @Option(
+        name: .customLong("sse-c-key-file"),
+        help: ArgumentHelp("With --sse C: a file holding the 32-byte key, raw or base64.", valueName: "file"))
+    var sseCKeyFile: String?
+
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Object Lock retention of the upload, with --retain-until.", valueName: "governance|compliance"))
+    var retention: String?
+
+    @Option(
+        name: .customLong("retain-until"),
+        help: ArgumentHelp("When retention ends: ISO 8601 or milliseconds since the epoch.", valueName: "time"))
+    var retainUntil: String?
+
+    @Option(name: .customLong("legal-hold"), help: ArgumentHelp("A legal hold on the upload.", valueName: "on|off"))
+    var legalHold: String?
+
+    private var fileOptions: FileOptionsInput {
+        FileOptionsInput(
+            sse: sse, sseCKeyFile: sseCKeyFile, retention: retention, retainUntil: retainUntil, legalHold: legalHold)
+    }
+
     func validate() throws {
         _ = try location(source)
         _ = try location(destination)
@@ -31,7 +58,7 @@ struct CopyCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await TransferOperations.copy(
-            options.makeContext(), from: try location(source), to: try location(destination), partSize: partSize
-        )
+            options.makeContext(), from: try location(source), to: try location(destination), partSize: partSize,
+            options: try fileOptions.options())
     }
 }

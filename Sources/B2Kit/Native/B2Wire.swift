@@ -135,6 +135,35 @@ public struct B2FileVersion: Decodable, Sendable, Equatable {
     public let fileInfo: [String: String]?
     /// Milliseconds since the epoch.
     public let uploadTimestamp: Int64
+    private var serverSideEncryption: Encryption? = nil
+    private var fileRetention: Readable<Retention>? = nil
+    private var legalHold: Readable<String>? = nil
+
+    /// `SSE-B2` or `SSE-C` for an encrypted version, nil for a plain one.
+    public var encryptionMode: String? { serverSideEncryption?.mode }
+    /// The version's Object Lock retention, when it has one and the key may read it.
+    public var retention: B2Retention? {
+        guard let value = fileRetention?.value, let mode = value.mode.flatMap(B2Retention.Mode.init(rawValue:)),
+            let until = value.retainUntilTimestamp
+        else { return nil }
+        return B2Retention(mode: mode, retainUntilMillis: until)
+    }
+    /// True under a legal hold, false when the hold is off; nil when none was set or the key may not read it.
+    public var isLegalHoldOn: Bool? { legalHold?.value.map { $0 == "on" } }
+
+    private struct Encryption: Decodable, Sendable, Equatable {
+        var mode: String?
+    }
+
+    private struct Retention: Decodable, Sendable, Equatable {
+        var mode: String?
+        var retainUntilTimestamp: Int64?
+    }
+
+    /// B2's `{"isClientAuthorizedToRead", "value"}` wrapper.
+    private struct Readable<Value: Decodable & Sendable & Equatable>: Decodable, Sendable, Equatable {
+        var value: Value?
+    }
 
     /// The SHA-1 of the whole content when B2 knows it: `contentSha1`, or `large_file_sha1` for large files.
     public var knownSHA1: String? {

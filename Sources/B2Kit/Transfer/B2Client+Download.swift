@@ -27,6 +27,7 @@ extension B2Client {
         name: String,
         range: ClosedRange<Int64>? = nil,
         expectedSize: Int64? = nil,
+        encryption: B2Encryption? = nil,
         progress: (@Sendable (Int64) -> Void)? = nil,
         into sink: (ByteBuffer) async throws -> Void
     ) async throws -> B2DownloadResult {
@@ -60,7 +61,7 @@ extension B2Client {
             open: { requested in
                 try await openDownload(
                     bucketName: bucketName, name: name, range: requested, operation: operation, context: context,
-                    large: large)
+                    large: large, encryption: encryption)
             },
             first: { response in
                 (expected, modified) = Self.integrityHeaders(response.headers)
@@ -113,6 +114,7 @@ extension B2Client {
     ///     with one GET, without asking its size first, and a file of another size is refused as changed.
     ///   - concurrency: the most streams a large file comes on at once; 1 keeps it to one.
     ///   - singleStreamRate: the speed (bytes per second) at which a large file's first stream carries it alone.
+    ///   - encryption: the SSE-C key of a file stored with one.
     @discardableResult
     public func download(
         bucketName: String,
@@ -121,12 +123,14 @@ extension B2Client {
         expectedSize: Int64? = nil,
         concurrency: Int = 4,
         singleStreamRate: Double = B2Client.singleStreamRate,
+        encryption: B2Encryption? = nil,
         progress: (@Sendable (Int64) -> Void)? = nil
     ) async throws -> B2DownloadResult {
         try await checkReadable(bucketName: bucketName, name: name)
         let partSize = max(try await account().recommendedPartSize, 1)
         let facts = try await FileDownload(
-            source: NativeDownloadSource(client: self, bucketName: bucketName, name: name), path: path,
+            source: NativeDownloadSource(client: self, bucketName: bucketName, name: name, encryption: encryption),
+            path: path,
             expectedSize: expectedSize, pieceSize: min(partSize, Self.maximumDownloadPieceSize),
             piecedFrom: 2 * partSize, concurrency: concurrency, singleStreamRate: singleStreamRate, logger: logger,
             progress: progress
@@ -155,7 +159,8 @@ extension B2Client {
         operation: String,
         context: B2Error.Context,
         method: HTTPMethod = .GET,
-        large: Bool = false
+        large: Bool = false,
+        encryption: B2Encryption? = nil
     ) async throws -> HTTPClientResponse {
         var token = ""
         return try await retryLoop.run(
@@ -177,6 +182,7 @@ extension B2Client {
             request.method = method
             request.headers.add(name: "Authorization", value: account.authorizationToken)
             if let range { request.headers.add(name: "Range", value: ResumableRangeReader.header(for: range)) }
+            for (name, value) in encryption?.readHeaders ?? [] { request.headers.add(name: name, value: value) }
             let response =
                 large && method == .GET
                 ? try await transport.executeLargeDownload(request, deadline: .now() + .hours(6))

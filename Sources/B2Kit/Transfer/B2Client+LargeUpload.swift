@@ -17,6 +17,7 @@ extension B2Client {
         info: [String: String],
         partSize: Int64,
         concurrency: Int,
+        options: B2FileOptions,
         meter: ProgressMeter
     ) async throws -> B2FileVersion {
         let context = B2Error.Context(bucket: bucket.bucketName, key: name)
@@ -42,9 +43,10 @@ extension B2Client {
             }
             logger.info("Resuming large upload", metadata: ["b2.file": "\(name)", "b2.parts.done": "\(done.count)"])
         } else {
-            var parameters: [String: JSONValue] = [
-                "bucketId": .string(bucket.bucketId), "fileName": .string(name), "contentType": .string(contentType),
-            ]
+            var parameters = options.startParameters
+            parameters["bucketId"] = .string(bucket.bucketId)
+            parameters["fileName"] = .string(name)
+            parameters["contentType"] = .string(contentType)
             parameters["fileInfo"] = .object(info.map { ($0.key, .string($0.value)) })
             let started: B2FileVersion = try await call(
                 "b2_start_large_file", parameters, operation: operation, context: context
@@ -71,7 +73,7 @@ extension B2Client {
                                 operation: "get a part upload URL", context: context, as: B2Wire.UploadTarget.self
                             )
                         },
-                        headers: [("X-Bz-Part-Number", String(number))],
+                        headers: [("X-Bz-Part-Number", String(number))] + (options.encryption?.readHeaders ?? []),
                         source: .file(path),
                         range: range,
                         meter: meter

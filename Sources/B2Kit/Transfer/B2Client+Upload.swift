@@ -19,6 +19,7 @@ extension B2Client {
     ///   - info: custom file info (`src_last_modified_millis` is added for files).
     ///   - partSize: the part size for large files (default: the account's recommendation).
     ///   - concurrency: parts in flight at once.
+    ///   - options: encryption, retention and legal hold of the new file (the bucket's defaults when empty).
     ///   - progress: called with the number of bytes sent so far.
     /// - Returns: the new file version.
     @discardableResult
@@ -30,6 +31,7 @@ extension B2Client {
         info: [String: String] = [:],
         partSize: Int64? = nil,
         concurrency: Int = 4,
+        options: B2FileOptions = B2FileOptions(),
         progress: (@Sendable (Int64) -> Void)? = nil
     ) async throws -> B2FileVersion {
         let account = try await account()
@@ -50,11 +52,13 @@ extension B2Client {
         if size > chosenPart, case .file(let path) = source {
             return try await uploadLarge(
                 path: path, size: size, bucket: bucket, name: name, contentType: contentType, info: info,
-                partSize: max(chosenPart, (size + 9_999) / 10_000), concurrency: max(1, concurrency), meter: meter
+                partSize: max(chosenPart, (size + 9_999) / 10_000), concurrency: max(1, concurrency),
+                options: options, meter: meter
             )
         }
         return try await uploadSmall(
-            source, size: size, bucket: bucket, name: name, contentType: contentType, info: info, meter: meter
+            source, size: size, bucket: bucket, name: name, contentType: contentType, info: info, options: options,
+            meter: meter
         )
     }
 
@@ -65,12 +69,14 @@ extension B2Client {
         name: String,
         contentType: String,
         info: [String: String],
+        options: B2FileOptions,
         meter: ProgressMeter
     ) async throws -> B2FileVersion {
         let context = B2Error.Context(bucket: bucket.bucketName, key: name)
         var headers: [(String, String)] = [
             ("X-Bz-File-Name", PercentEncoding.b2.encode(name)), ("Content-Type", contentType),
         ]
+        headers += options.uploadHeaders
         for (key, value) in info.sorted(by: { $0.key < $1.key }) {
             headers.append(("X-Bz-Info-\(key)", PercentEncoding.b2.encode(value)))
         }

@@ -6,6 +6,8 @@ struct NativeDownloadSource: DownloadSource {
     let client: B2Client
     let bucketName: String
     let name: String
+    /// The SSE-C key the file needs, if it has one.
+    var encryption: B2Encryption? = nil
 
     var address: String { "b2://\(bucketName)/\(name)" }
     var context: B2Error.Context { B2Error.Context(bucket: bucketName, key: name) }
@@ -15,7 +17,7 @@ struct NativeDownloadSource: DownloadSource {
     func facts() async throws -> DownloadFacts {
         let response = try await client.openDownload(
             bucketName: bucketName, name: name, range: nil, operation: "look up \(address)", context: context,
-            method: .HEAD)
+            method: .HEAD, encryption: encryption)
         let (sha1, modified) = B2Client.integrityHeaders(response.headers)
         let length = response.headers.first(name: "Content-Length").flatMap { Int64($0) } ?? 0
         return DownloadFacts(length: length, digest: sha1.map(ObjectDigest.sha1), modifiedMillis: modified)
@@ -25,7 +27,8 @@ struct NativeDownloadSource: DownloadSource {
         range: ClosedRange<Int64>?, expectedSize: Int64?, into sink: (ByteBuffer) async throws -> Void
     ) async throws -> DownloadFacts {
         let result = try await client.download(
-            bucketName: bucketName, name: name, range: range, expectedSize: expectedSize, into: sink)
+            bucketName: bucketName, name: name, range: range, expectedSize: expectedSize, encryption: encryption,
+            into: sink)
         return DownloadFacts(
             length: result.length, digest: result.sha1.map(ObjectDigest.sha1), modifiedMillis: result.modifiedMillis)
     }

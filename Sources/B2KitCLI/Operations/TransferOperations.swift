@@ -6,12 +6,17 @@ import NIOCore
 /// `b2kit cp`, `cat`, `rm` and `url`.
 public enum TransferOperations {
     /// Copies one object: local to B2, B2 to local (or `-` for standard output), or B2 to B2 server-side.
+    /// `options` give an upload its encryption, retention and legal hold, and a download its SSE-C key.
     public static func copy(
         _ context: CommandContext,
         from source: Location,
         to destination: Location,
-        partSize: Int64? = nil
+        partSize: Int64? = nil,
+        options: B2FileOptions = B2FileOptions()
     ) async throws {
+        if options != B2FileOptions() {
+            try checkOptions(options, from: source, to: destination)
+        }
         switch (source, destination) {
         case (.local(let file), .remote(let path)) where path.scheme == .s3:
             try await S3Operations.upload(context, file: file, to: path, partSize: partSize)
@@ -31,7 +36,7 @@ public enum TransferOperations {
             try await ClientProvider.withClient(context) { client, _ in
                 let bucket = try await client.bucket(named: path.bucket)
                 let version = try await client.upload(
-                    .file(file), to: bucket, as: name, partSize: partSize,
+                    .file(file), to: bucket, as: name, partSize: partSize, options: options,
                     progress: context.progress(label: name, total: size)
                 )
                 report(context, action: "uploaded", name: "b2://\(path.bucket)/\(name)", version: version)
@@ -45,8 +50,13 @@ public enum TransferOperations {
                         .notFound, "No file named \(path.key) in bucket \(path.bucket)",
                         context: .init(bucket: path.bucket, key: path.key))
                 }
+                if version.encryptionMode == "SSE-C", options.encryption == nil {
+                    throw B2Error(
+                        .usage, "\(path) is encrypted with SSE-C: give its key with --sse C --sse-c-key-file FILE",
+                        context: .init(bucket: path.bucket, key: path.key))
+                }
                 let result = try await client.download(
-                    bucketName: path.bucket, name: path.key, to: file,
+                    bucketName: path.bucket, name: path.key, to: file, encryption: options.encryption,
                     progress: context.progress(label: path.key, total: version.contentLength)
                 )
                 if context.json {
@@ -82,6 +92,26 @@ public enum TransferOperations {
         case (.standardStream, _), (.local, .standardStream):
             throw B2Error(
                 .usage, "cp reads from a local file or b2://: to upload standard input, save it to a file first")
+        }
+    }
+
+    /// Refuses options where they do nothing: they work on b2:// uploads, and the SSE-C key on b2:// downloads.
+    private static func checkOptions(_ options: B2FileOptions, from source: Location, to destination: Location) throws {
+        switch (source, destination) {
+        case (.local, .remote(let path)) where path.scheme == .b2:
+            return
+        case (.remote(let path), .local) where path.scheme == .b2:
+            guard case .sseC? = options.encryption, options.retention == nil, options.legalHold == nil else {
+                throw B2Error(
+                    .usage,
+                    "A download takes only --sse C --sse-c-key-file (the key of a file stored with SSE-C); "
+                        + "--sse B2, --retention and --legal-hold are for uploads")
+            }
+        default:
+            throw B2Error(
+                .usage,
+                "--sse, --retention and --legal-hold work on uploads to b2:// (and the SSE-C key on downloads from "
+                    + "b2://), not on s3:// paths or server-side copies yet")
         }
     }
 
