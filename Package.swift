@@ -169,6 +169,7 @@ let package = Package(
             name: "B2KitCLITests",
             dependencies: [
                 "B2KitCLI",
+                "B2SigV4",
                 "B2Sync",
                 "MotoSupport",
                 "B2Kit",

@@ -1,4 +1,5 @@
 import B2Kit
+import B2SigV4
 import Foundation
 import Testing
 
@@ -62,6 +63,15 @@ struct FileOptionsTests {
             (error as? B2Error)?.message.contains("encrypted with SSE-C: give its key with --sse C") == true
         }
         #expect(!FileManager.default.fileExists(atPath: without))
+
+        // ls -l shows how each version is kept.
+        let listed = Captured()
+        try await ListOperation.run(
+            listed.context(configuration: inputs), path: bucket, recursive: true, versions: false, long: true)
+        let lines = listed.out.withLock { $0 }.split(separator: "\n").map { $0.split(separator: " ").map(String.init) }
+        let untilText = ISO8601Timestamp.string(from: Date(timeIntervalSince1970: Double(until) / 1000))
+        #expect(lines.map { $0[3] } == ["SSE-B2,governance:\(untilText),hold", "SSE-C"], "\(lines)")
+        #expect(lines.map { $0[4] } == ["held.txt", "sealed.txt"])
 
         // The hold and the retention keep the file: rm is refused.
         await #expect(throws: B2Error.self) {

@@ -365,9 +365,10 @@ def test_ls_long_and_json_match_official_cli(kit, cli, ls_bucket):
         if line.endswith("/"):
             assert line in ("dir.d/", "dir/", "z/"), line
             continue
-        m = re.match(r"^\s*(\w+)\s+(\d+)\s+(\S+)\s+(.+)$", line)
+        m = re.match(r"^\s*(\w+)\s+(\d+)\s+(\S+)\s+(\S+)\s+(.+)$", line)
         assert m, f"unexpected ls -l line {line!r}"
-        by_name[m.group(4)] = m
+        assert m.group(4) == "-", line  # neither encrypted nor locked
+        by_name[m.group(5)] = m
     assert sorted(by_name) == ["a.txt", "dir0.txt"], long_top
     for name, m in by_name.items():
         assert m.group(1) == "upload"
@@ -376,7 +377,7 @@ def test_ls_long_and_json_match_official_cli(kit, cli, ls_bucket):
         assert abs(when.timestamp() * 1000 - official[name]["uploadTimestamp"]) < 1000, (line, official[name])
 
     long_rec = kit.lines("ls", "-l", "-r", f"b2://{b}")
-    assert [l.split(None, 3)[3] for l in long_rec] == b2_order(LS_NAMES), long_rec
+    assert [l.split(None, 4)[4] for l in long_rec] == b2_order(LS_NAMES), long_rec
 
     # --json: one object per line, agreeing with the official listing.
     entries = kit.json_lines("ls", "--json", "-r", f"b2://{b}")

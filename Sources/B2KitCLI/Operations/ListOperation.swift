@@ -43,17 +43,39 @@ public enum ListOperation {
                         ListedFile(
                             action: entry.action, fileName: entry.fileName, size: entry.contentLength,
                             uploadTimestamp: entry.uploadTimestamp, fileId: entry.fileId,
-                            contentSha1: entry.contentSha1, contentType: entry.contentType))
+                            contentSha1: entry.contentSha1, contentType: entry.contentType,
+                            encryption: entry.encryptionMode,
+                            retention: entry.retention.map {
+                                ListedFile.Retention(mode: $0.mode.rawValue, retainUntilTimestamp: $0.retainUntilMillis)
+                            },
+                            legalHold: entry.isLegalHoldOn.map { $0 ? "on" : "off" }))
                 } else if long, entry.action != "folder" {
                     let date = Date(timeIntervalSince1970: Double(entry.uploadTimestamp) / 1000)
                     let time = ISO8601Timestamp.string(from: date)
                     let size = String(entry.contentLength).leftPadded(to: 12)
-                    context.say("\(entry.action.leftPadded(to: 6))  \(size)  \(time)  \(entry.fileName)")
+                    context.say(
+                        "\(entry.action.leftPadded(to: 6))  \(size)  \(time)  \(Self.protection(entry))  \(entry.fileName)"
+                    )
                 } else {
                     context.say(entry.fileName)
                 }
             }
         }
+    }
+}
+
+extension ListOperation {
+    /// The `ls -l` column of how a version is kept: its encryption (`SSE-B2`, `SSE-C`), its retention
+    /// (`governance:` or `compliance:` and the time it ends) and `hold`, comma separated; `-` for none.
+    static func protection(_ entry: B2FileVersion) -> String {
+        var parts: [String] = []
+        if let mode = entry.encryptionMode { parts.append(mode) }
+        if let retention = entry.retention {
+            let until = Date(timeIntervalSince1970: Double(retention.retainUntilMillis) / 1000)
+            parts.append("\(retention.mode.rawValue):\(ISO8601Timestamp.string(from: until))")
+        }
+        if entry.isLegalHoldOn == true { parts.append("hold") }
+        return parts.isEmpty ? "-" : parts.joined(separator: ",")
     }
 }
 

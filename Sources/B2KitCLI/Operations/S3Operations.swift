@@ -28,7 +28,8 @@ enum S3Operations {
                 } else if long, !entry.isCommonPrefix {
                     let time = entry.lastModified.map { ISO8601Timestamp.string(from: $0) } ?? ""
                     let size = String(entry.size).leftPadded(to: 12)
-                    context.say("\(action.leftPadded(to: 6))  \(size)  \(time)  \(entry.key)")
+                    // The same columns as b2:// listings; S3 listings do not say how objects are kept ("-").
+                    context.say("\(action.leftPadded(to: 6))  \(size)  \(time)  -  \(entry.key)")
                 } else {
                     context.say(entry.key)
                 }

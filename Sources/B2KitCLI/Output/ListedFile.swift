@@ -16,4 +16,16 @@ struct ListedFile: Encodable, Sendable {
     var contentType: String?
     /// The S3 ETag.
     var eTag: String?
+    /// `SSE-B2` or `SSE-C` when the version is encrypted.
+    var encryption: String? = nil
+    /// The version's Object Lock retention.
+    var retention: Retention? = nil
+    /// `on` or `off` when a legal hold was set.
+    var legalHold: String? = nil
+
+    /// A retention as B2 writes it.
+    struct Retention: Encodable, Sendable {
+        var mode: String
+        var retainUntilTimestamp: Int64
+    }
 }
