@@ -40,7 +40,7 @@ struct BucketSettingsTests {
         #expect(stored != Data("secret".utf8))
 
         let cors = try Self.write(
-            #"[{"corsRuleName": "web", "allowedOrigins": ["https://example.com"], "allowedOperations": ["b2_download_file_by_name"], "maxAgeSeconds": 60}]"#,
+            #"[{"corsRuleName": "web-pages", "allowedOrigins": ["https://example.com"], "allowedOperations": ["b2_download_file_by_name"], "maxAgeSeconds": 60}]"#,
             in: directory, name: "cors.json")
         let json = Captured()
         try await BucketOperations.update(

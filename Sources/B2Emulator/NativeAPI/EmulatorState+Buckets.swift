@@ -59,7 +59,7 @@ extension EmulatorState {
             bucketName: name,
             bucketType: type,
             bucketInfo: try Self.objectText(call.parameters, "bucketInfo") ?? "{}",
-            corsRules: try Self.arrayText(call.parameters, "corsRules") ?? "[]",
+            corsRules: try Self.corsText(call.parameters) ?? "[]",
             lifecycleRules: try Self.lifecycleText(call.parameters) ?? "[]",
             revision: 1,
             createdAt: clock.nowMillis()
@@ -120,7 +120,7 @@ extension EmulatorState {
         let type = try call.parameters.optionalString("bucketType")
         if let type { try Self.checkBucketType(type) }
         let info = try Self.objectText(call.parameters, "bucketInfo")
-        let cors = try Self.arrayText(call.parameters, "corsRules")
+        let cors = try Self.corsText(call.parameters)
         let lifecycle = try Self.lifecycleText(call.parameters)
         let ifRevisionIs = try call.parameters.optionalInt("ifRevisionIs")
         let enableLock = try call.parameters.optionalBool("fileLockEnabled")
@@ -234,6 +234,11 @@ extension EmulatorState {
         return value.serialized()
     }
 
+    /// `corsRules`, validated, as the text a bucket row keeps and replies show.
+    private static func corsText(_ parameters: CallParameters) throws -> String? {
+        try parameters.optionalRaw("corsRules").map { CorsRule.render(try CorsRule.rules($0)).serialized() }
+    }
+
     /// `lifecycleRules`, validated, as the text a bucket row keeps and replies show.
     private static func lifecycleText(_ parameters: CallParameters) throws -> String? {
         try parameters.optionalRaw("lifecycleRules").map {
@@ -241,9 +246,4 @@ extension EmulatorState {
         }
     }
 
-    private static func arrayText(_ parameters: CallParameters, _ name: String) throws -> String? {
-        guard let value = parameters.optionalRaw(name) else { return nil }
-        guard case .array = value else { throw B2APIError.badRequest("Field \(name) must be an array") }
-        return value.serialized()
-    }
 }

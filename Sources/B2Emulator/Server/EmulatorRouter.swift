@@ -51,6 +51,7 @@ enum EmulatorRouter {
         if let plan = state.configuration.faults {
             router.add(middleware: FaultMiddleware(injector: FaultInjector(plan: plan)))
         }
+        router.add(middleware: CorsMiddleware(state: state))
         router.add(
             middleware: S3Dispatch(
                 state: state, verifier: SigV4RequestVerifier(region: state.configuration.region))
