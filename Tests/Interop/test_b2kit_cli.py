@@ -441,7 +441,10 @@ def test_mb_rb(kit, cli):
     made = kit.json("mb", "--json", "--public", f"b2://{public}")
     got = cli.json("bucket", "get", public)
     assert got["bucketType"] == "allPublic"
-    assert made == {"bucketId": got["bucketId"], "bucketName": public, "bucketType": "allPublic"}
+    assert made == {
+        "bucketId": got["bucketId"], "bucketName": public, "bucketType": "allPublic", "revision": 1,
+        "fileLockEnabled": False, "defaultServerSideEncryption": "none", "lifecycleRules": [],
+    }
 
     # The same name again is refused and names the bucket.
     err = kit.fail(1, "mb", f"b2://{private}")
