@@ -32,6 +32,19 @@ struct LifecycleTests {
         return listed["files"]?.arrayValue.map { ($0["fileName"]!.stringValue!, $0["action"]!.stringValue!) } ?? []
     }
 
+    /// Creates a private bucket with `rules` (and Object Lock when `locked`); answers its id.
+    static func bucket(
+        _ client: B2TestClient, _ name: String, rules: [JSONValue], locked: Bool = false
+    ) async throws -> String {
+        let bucket = try await client.ok(
+            "b2_create_bucket",
+            [
+                "accountId": "x", "bucketName": .string(name), "bucketType": "allPrivate",
+                "fileLockEnabled": .bool(locked), "lifecycleRules": .array(rules),
+            ])
+        return try #require(bucket["bucketId"]?.stringValue)
+    }
+
     @Test("Rules are refused as B2 refuses them, and answered in B2's shape")
     func validation() async throws {
         try await EmulatorHarness.run { base in
@@ -97,13 +110,8 @@ struct LifecycleTests {
         try await EmulatorHarness.run(dataDirectory: dataDirectory) { base in
             var client = base
             _ = try await client.authorize()
-            let bucket = try await client.ok(
-                "b2_create_bucket",
-                [
-                    "accountId": "x", "bucketName": "aging-bucket", "bucketType": "allPrivate",
-                    "lifecycleRules": [Self.rule("logs/", hide: 2, delete: 1)],
-                ])
-            let bucketId = try #require(bucket["bucketId"]?.stringValue)
+            let bucketId = try await Self.bucket(
+                client, "aging-bucket", rules: [Self.rule("logs/", hide: 2, delete: 1)])
             let old = try await client.upload(bucketId: bucketId, name: "logs/a", data: Array("old".utf8)).json
             _ = try await client.upload(bucketId: bucketId, name: "logs/a", data: Array("new".utf8))
             _ = try await client.upload(bucketId: bucketId, name: "keep/b", data: [1])
@@ -153,13 +161,8 @@ struct LifecycleTests {
         try await EmulatorHarness.run { base in
             var client = base
             _ = try await client.authorize()
-            let bucket = try await client.ok(
-                "b2_create_bucket",
-                [
-                    "accountId": "x", "bucketName": "locked-aging", "bucketType": "allPrivate",
-                    "fileLockEnabled": true, "lifecycleRules": [Self.rule("", delete: 1)],
-                ])
-            let bucketId = try #require(bucket["bucketId"]?.stringValue)
+            let bucketId = try await Self.bucket(
+                client, "locked-aging", rules: [Self.rule("", delete: 1)], locked: true)
             let until = Int64(Date().timeIntervalSince1970 * 1000) + 30 * Int64(Self.day) * 1000
             _ = try await client.upload(
                 bucketId: bucketId, name: "held", data: [1],
@@ -179,13 +182,7 @@ struct LifecycleTests {
         try await EmulatorHarness.run(dataDirectory: dataDirectory) { base in
             var client = base
             _ = try await client.authorize()
-            let bucket = try await client.ok(
-                "b2_create_bucket",
-                [
-                    "accountId": "x", "bucketName": "unfinished-aging", "bucketType": "allPrivate",
-                    "lifecycleRules": [Self.rule("tmp/", cancel: 1)],
-                ])
-            let bucketId = try #require(bucket["bucketId"]?.stringValue)
+            let bucketId = try await Self.bucket(client, "unfinished-aging", rules: [Self.rule("tmp/", cancel: 1)])
             var started: [String: String] = [:]
             for name in ["tmp/big", "data/big"] {
                 let file = try await client.ok(

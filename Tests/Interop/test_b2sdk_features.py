@@ -17,7 +17,6 @@ from b2sdk.v2 import (
     EncryptionMode,
     EncryptionSetting,
     FileRetentionSetting,
-    InMemoryAccountInfo,
     LegalHold,
     ReplicationConfiguration,
     ReplicationRule,
@@ -27,6 +26,7 @@ from b2sdk.v2 import (
 from b2sdk.v2.exception import BadRequest, RetentionWriteError, SSECKeyError, Unauthorized
 
 from helpers import advance_clock, bucket_name, payload
+from test_b2sdk import new_api
 
 DAY = 86_400
 SSE_B2 = EncryptionSetting(mode=EncryptionMode.SSE_B2, algorithm=EncryptionAlgorithm.AES256)
@@ -35,12 +35,6 @@ SSE_B2 = EncryptionSetting(mode=EncryptionMode.SSE_B2, algorithm=EncryptionAlgor
 @pytest.fixture(scope="module")
 def emu(fresh_emulator):
     return fresh_emulator
-
-
-def new_api(emu, key_id=None, key=None) -> B2Api:
-    api = B2Api(InMemoryAccountInfo())
-    api.authorize_account(emu.url, key_id or emu.key_id, key or emu.key)
-    return api
 
 
 @pytest.fixture(scope="module")

@@ -19,7 +19,6 @@ struct ObjectEventRecord: Codable, Sendable, FetchableRecord, MutablePersistable
 
     enum Columns {
         static let seq = Column(CodingKeys.seq)
-        static let bucketId = Column(CodingKeys.bucketId)
     }
 
     mutating func didInsert(_ inserted: InsertionSuccess) { seq = inserted.rowID }

@@ -81,6 +81,11 @@ enum B2Wire {
     }
 }
 
+/// B2's `{"isClientAuthorizedToRead", "value"}` wrapper of a setting the key may or may not read (value nil).
+private struct B2Readable<Value: Decodable & Sendable & Equatable>: Decodable, Sendable, Equatable {
+    var value: Value?
+}
+
 /// A bucket.
 public struct B2Bucket: Decodable, Sendable, Equatable {
     /// The bucket id.
@@ -93,18 +98,13 @@ public struct B2Bucket: Decodable, Sendable, Equatable {
     public let revision: Int64?
     /// The lifecycle rules.
     public var lifecycleRules: [B2LifecycleRule]? = nil
-    private var fileLockConfiguration: Readable<FileLock>? = nil
-    private var defaultServerSideEncryption: Readable<Encryption>? = nil
+    private var fileLockConfiguration: B2Readable<FileLock>? = nil
+    private var defaultServerSideEncryption: B2Readable<Encryption>? = nil
 
     /// Whether Object Lock is on; nil when the key may not read it.
     public var isFileLockEnabled: Bool? { fileLockConfiguration?.value?.isFileLockEnabled }
     /// The mode new files are encrypted with by default: `SSE-B2` or `none`; nil when the key may not read it.
     public var defaultEncryptionMode: String? { defaultServerSideEncryption?.value?.mode }
-
-    /// B2's `{"isClientAuthorizedToRead", "value"}` wrapper of a setting.
-    private struct Readable<Value: Decodable & Sendable & Equatable>: Decodable, Sendable, Equatable {
-        var value: Value?
-    }
 
     private struct FileLock: Decodable, Sendable, Equatable {
         var isFileLockEnabled: Bool?
@@ -136,8 +136,8 @@ public struct B2FileVersion: Decodable, Sendable, Equatable {
     /// Milliseconds since the epoch.
     public let uploadTimestamp: Int64
     private var serverSideEncryption: Encryption? = nil
-    private var fileRetention: Readable<Retention>? = nil
-    private var legalHold: Readable<String>? = nil
+    private var fileRetention: B2Readable<Retention>? = nil
+    private var legalHold: B2Readable<String>? = nil
 
     /// `SSE-B2` or `SSE-C` for an encrypted version, nil for a plain one.
     public var encryptionMode: String? { serverSideEncryption?.mode }
@@ -158,11 +158,6 @@ public struct B2FileVersion: Decodable, Sendable, Equatable {
     private struct Retention: Decodable, Sendable, Equatable {
         var mode: String?
         var retainUntilTimestamp: Int64?
-    }
-
-    /// B2's `{"isClientAuthorizedToRead", "value"}` wrapper.
-    private struct Readable<Value: Decodable & Sendable & Equatable>: Decodable, Sendable, Equatable {
-        var value: Value?
     }
 
     /// The SHA-1 of the whole content when B2 knows it: `contentSha1`, or `large_file_sha1` for large files.
