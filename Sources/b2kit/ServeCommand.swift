@@ -53,6 +53,12 @@ struct ServeCommand: AsyncParsableCommand {
                 + "with POST /emulator/v1/advance_clock {\"seconds\": N}."))
     var clockOffset: String?
 
+    @Option(name: .customLong("tls-cert"), help: "Serve HTTPS with this PEM certificate chain (with --tls-key).")
+    var tlsCertificate: String?
+
+    @Option(name: .customLong("tls-key"), help: "The PEM private key of --tls-cert.")
+    var tlsKey: String?
+
     @Flag(name: .shortAndLong, help: "Log each request.")
     var verbose = false
 
@@ -64,6 +70,9 @@ struct ServeCommand: AsyncParsableCommand {
             masterKeyId.isEmpty || !masterKeyId.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) })
         {
             throw ValidationError("--master-key-id must be letters and digits only, like B2's key ids")
+        }
+        guard (tlsCertificate == nil) == (tlsKey == nil) else {
+            throw ValidationError("give --tls-cert and --tls-key together, or neither")
         }
         guard (0...65_535).contains(port) else { throw ValidationError("--port must be from 0 to 65535") }
         guard tokenTTL > 0 else { throw ValidationError("--token-ttl must be a positive number of seconds") }
@@ -115,7 +124,8 @@ struct ServeCommand: AsyncParsableCommand {
                 var logger = Logger(label: "b2kit.emulator")
                 logger.logLevel = verbose ? .info : .warning
                 return logger
-            }()
+            }(),
+            tls: tlsCertificate.map { EmulatorTLS(certificatePath: $0, privateKeyPath: tlsKey ?? "") }
         )
         EmulatorServer.tuneAllocatorForLargeBodies()
         let server = try await EmulatorServer(configuration: configuration)
@@ -124,8 +134,9 @@ struct ServeCommand: AsyncParsableCommand {
             server.masterKeyIsNew
             ? "b2kit serve: created master key id \(server.masterKeyId) key \(server.masterKey) (stored in \(data))\n"
             : "b2kit serve: master key id \(server.masterKeyId)\n"
+        let scheme = server.scheme
         let app = server.application { port in
-            let output = "b2kit serve: listening on http://\(host):\(port)\n" + masterKeyLine
+            let output = "b2kit serve: listening on \(scheme)://\(host):\(port)\n" + masterKeyLine
             FileHandle.standardOutput.write(Data(output.utf8))
         }
         do {

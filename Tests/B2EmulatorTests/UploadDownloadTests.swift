@@ -206,11 +206,20 @@ struct UploadDownloadTests {
             _ = try await client.authorize()
             let publicId = try await client.createBucket("public-bucket", type: "allPublic")
             let privateId = try await client.createBucket("private-bucket")
-            _ = try await client.upload(bucketId: publicId, name: "p", data: [1, 2, 3])
-            _ = try await client.upload(bucketId: privateId, name: "shared/a", data: [4])
+            let publicFile = try await client.upload(bucketId: publicId, name: "p", data: [1, 2, 3]).json
+            let privateFile = try await client.upload(bucketId: privateId, name: "shared/a", data: [4]).json
             _ = try await client.upload(bucketId: privateId, name: "secret/b", data: [5])
             #expect(try await client.send("/file/public-bucket/p", method: .get).bytes == [1, 2, 3])
             #expect(try await client.send("/file/private-bucket/shared/a", method: .get).code == "missing_auth_token")
+            // By id as by name (b2sdk's raw API test reads a public version by id with no token).
+            let publicById = try #require(publicFile["fileId"]?.stringValue)
+            let privateById = try #require(privateFile["fileId"]?.stringValue)
+            let byId = "/b2api/v4/b2_download_file_by_id?fileId="
+            #expect(try await client.send(byId + publicById, method: .get).bytes == [1, 2, 3])
+            #expect(try await client.send(byId + privateById, method: .get).code == "missing_auth_token")
+            #expect(
+                try await client.send(byId + privateById, method: .get, headers: [.authorization: client.token]).bytes
+                    == [4])
             let grant = try await client.ok(
                 "b2_get_download_authorization",
                 ["bucketId": .string(privateId), "fileNamePrefix": "shared/", "validDurationInSeconds": 60]

@@ -31,7 +31,7 @@ RECOMMENDED_PART_SIZE = 5_000_000
 
 STARTUP_TIMEOUT = float(os.environ.get("B2KIT_STARTUP_TIMEOUT", "30"))
 SHUTDOWN_TIMEOUT = 20.0
-LISTEN_RE = re.compile(r"^b2kit serve: listening on (http://\S+?)/?\s*$")
+LISTEN_RE = re.compile(r"^b2kit serve: listening on (https?://\S+?)/?\s*$")
 
 
 def emulator_binary() -> Path:

@@ -160,3 +160,34 @@ def test_replication_setup(cli, tmp_path):
     version = cli.upload(source, write(tmp_path / "r.bin", b"replicate me"), "r.bin")
     # b2sdk shows B2's `pending` as its enum's name.
     assert version["replicationStatus"] == "PENDING", version
+
+
+def test_notification_rules_create_list_update_delete(cli):
+    """The official CLI's `bucket notification-rule`, as its own integration test drives it."""
+    name = bucket_name("cli-notify")
+    cli.run("bucket", "create", name, "allPrivate")
+    assert cli.json("bucket", "notification-rule", "list", f"b2://{name}", "--json") == []
+    created = cli.json(
+        "bucket", "notification-rule", "create", "--json", f"b2://{name}", "test-rule",
+        "--webhook-url", "https://example.com/webhook", "--event-type", "b2:ObjectCreated:*",
+    )
+    assert created["name"] == "test-rule" and created["eventTypes"] == ["b2:ObjectCreated:*"], created
+    assert created["isSuspended"] is False and created["suspensionReason"] == "", created
+    assert created["targetConfiguration"]["url"] == "https://example.com/webhook", created
+    secret = "0testSecret000000000000000000032"
+    updated = cli.json(
+        "bucket", "notification-rule", "update", "--json", f"b2://{name}/prefix", "test-rule", "--disable",
+        "--sign-secret", secret,
+    )
+    assert updated["objectNamePrefix"] == "prefix" and updated["isEnabled"] is False, updated
+    assert updated["targetConfiguration"]["hmacSha256SigningSecret"] == secret, updated
+    assert cli.json("bucket", "notification-rule", "list", f"b2://{name}", "--json") == [updated]
+
+    refused = cli.fail(
+        "bucket", "notification-rule", "create", f"b2://{name}", "other-rule",
+        "--webhook-url", "http://example.com/plain", "--event-type", "b2:ObjectCreated:*",
+    )
+    assert "https://" in refused.stderr_text, refused.stderr_text
+    deleted = cli.run("bucket", "notification-rule", "delete", f"b2://{name}", "test-rule").stdout_text
+    assert deleted == f"Rule 'test-rule' has been deleted from b2://{name}/\n"
+    assert cli.json("bucket", "notification-rule", "list", f"b2://{name}", "--json") == []

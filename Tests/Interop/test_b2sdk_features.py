@@ -12,6 +12,7 @@ import time
 import pytest
 from b2sdk.v2 import (
     B2Api,
+    CopySource,
     EncryptionAlgorithm,
     EncryptionKey,
     EncryptionMode,
@@ -257,3 +258,54 @@ def test_replication_configuration_and_pending_status(api):
     assert api.get_file_info(fv.id_).replication_status == ReplicationStatus.PENDING
     # A bucket that replicates nowhere gives its uploads no status.
     assert destination.upload_bytes(b"plain", "p.bin").replication_status is None
+
+
+def test_notification_rules_round_trip(api):
+    bucket = api.create_bucket(bucket_name("sdk-notify"), "allPrivate")
+    assert bucket.get_notification_rules() == []
+    secret = "0testSecret000000000000000000032"
+    rules = [
+        {
+            "name": "new-objects", "eventTypes": ["b2:ObjectCreated:*"], "objectNamePrefix": "in/",
+            "isEnabled": True, "maxEventsPerBatch": 10,
+            "targetConfiguration": {
+                "targetType": "webhook", "url": "https://example.com/hook", "hmacSha256SigningSecret": secret,
+                "customHeaders": [{"name": "X-Team", "value": "data"}],
+            },
+        },
+        {
+            "name": "removals", "eventTypes": ["b2:ObjectDeleted:*", "b2:HideMarkerCreated:*"],
+            "objectNamePrefix": "", "isEnabled": False,
+            "targetConfiguration": {"targetType": "webhook", "url": "http://127.0.0.1:9/local"},
+        },
+    ]
+    answered = bucket.set_notification_rules(rules)
+    assert [r["name"] for r in answered] == ["new-objects", "removals"]
+    assert all(r["isSuspended"] is False and r["suspensionReason"] == "" for r in answered), answered
+    assert answered[0]["targetConfiguration"]["hmacSha256SigningSecret"] == secret
+    assert answered[0]["targetConfiguration"]["customHeaders"] == [{"name": "X-Team", "value": "data"}]
+    assert answered[1]["maxEventsPerBatch"] == 1, "the default batch size is 1"
+    assert bucket.get_notification_rules() == answered
+
+    with pytest.raises(BadRequest) as refused:
+        bucket.set_notification_rules([{**rules[0], "name": "b2-reserved"}])
+    assert "b2-" in str(refused.value)
+    assert bucket.get_notification_rules() == answered, "a refused set changes nothing"
+    assert bucket.set_notification_rules([]) == []
+
+
+def test_large_copy_is_made_of_copied_parts(emu, api):
+    """b2sdk joins ranges of existing versions with b2_start_large_file and b2_copy_part."""
+    bucket = api.create_bucket(bucket_name("sdk-copy-part"), "allPrivate")
+    data = payload(12_000_000, 12)
+    source = bucket.upload_bytes(data, "big/source.bin")
+    copied = bucket.concatenate(
+        [CopySource(source.id_, offset=0, length=7_000_000), CopySource(source.id_, offset=7_000_000, length=5_000_000)],
+        "big/copy.bin",
+    )
+    assert copied.size == len(data)
+    assert copied.id_.split("_f")[1][0] == "2", f"{copied.id_} is not a large file's id"
+    assert "b2_copy_part" in emu.stderr_text(), "the copy was not made of parts"
+    out = io.BytesIO()
+    bucket.download_file_by_name("big/copy.bin").save(out)
+    assert out.getvalue() == data

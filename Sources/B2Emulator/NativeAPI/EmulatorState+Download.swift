@@ -48,19 +48,29 @@ extension EmulatorState {
             with: file, settings: lookup.settings, to: request, principal: principal, faults: faults)
     }
 
-    /// `b2_download_file_by_id`: one version by id (GET or HEAD with `?fileId=`, or POST with JSON).
+    /// `b2_download_file_by_id`: one version by id (GET or HEAD with `?fileId=`, or POST with JSON); a version in an
+    /// `allPublic` bucket needs no token, as by name.
     func downloadById(_ request: Request, fileId: String, faults: DownloadFaults) async throws -> Response {
-        let principal = try authenticate(request) { $0 == .account }
-        try principal.require("readFiles")
-        let (found, settings) = try await database.writer.read { db in
+        let (found, bucket, settings) = try await database.writer.read { db in
             let file = try FileRecord.filter(FileRecord.Columns.fileId == fileId).fetchOne(db)
-            return (file, try file.map { try FileSettings.loadForDownload(db, file: $0) } ?? FileSettings())
+            return (
+                file, try file.flatMap { try BucketRecord.fetchOne(db, key: $0.bucketId) },
+                try file.map { try FileSettings.loadForDownload(db, file: $0) } ?? FileSettings()
+            )
+        }
+        var principal: Principal?
+        if bucket?.bucketType != "allPublic" || request.authorizationToken != nil {
+            let caller = try authenticate(request) { $0 == .account }
+            try caller.require("readFiles")
+            if let file = found {
+                try caller.requireBucket(file.bucketId)
+                try caller.requireName(file.fileName)
+            }
+            principal = caller
         }
         guard let file = found, file.action == "upload" else {
             throw B2APIError.notFound("File with such id does not exist: \(fileId)")
         }
-        try principal.requireBucket(file.bucketId)
-        try principal.requireName(file.fileName)
         return try await respond(with: file, settings: settings, to: request, principal: principal, faults: faults)
     }
 

@@ -96,15 +96,21 @@ extension EmulatorState {
         if file.action == "start" { blobs.remove(blobs.partDirectory(fileId: file.fileId)) }
     }
 
+    /// The version `sourceFileId` names, for `b2_copy_file` and `b2_copy_part`: an upload the caller may read.
+    func copySource(_ call: APICall, principal: Principal) async throws -> FileRecord {
+        let source = try await fileVersion(try call.parameters.string("sourceFileId"))
+        guard source.action == "upload" else { throw B2APIError.badRequest("Only uploaded files can be copied") }
+        try principal.requireBucket(source.bucketId)
+        try principal.requireName(source.fileName)
+        return source
+    }
+
     /// `b2_copy_file`: a server-side copy, whole (sharing bytes) or a range.
     func copyFile(_ call: APICall) async throws -> JSONValue {
         let principal = call.principal!
         try principal.require("readFiles")
         try principal.require("writeFiles")
-        let source = try await fileVersion(try call.parameters.string("sourceFileId"))
-        guard source.action == "upload" else { throw B2APIError.badRequest("Only uploaded files can be copied") }
-        try principal.requireBucket(source.bucketId)
-        try principal.requireName(source.fileName)
+        let source = try await copySource(call, principal: principal)
         let fileName = try call.parameters.string("fileName")
         try NameRules.checkFileName(fileName)
         let bucketId = try call.parameters.optionalString("destinationBucketId") ?? source.bucketId
@@ -185,19 +191,7 @@ extension EmulatorState {
             blob: source.blob, s3ETag: source.s3ETag
         )
         if range.map({ $0.count < source.contentLength }) ?? false || !sameStorage {
-            let sourcePath = blobs.blobPath(source.blob!)
-            let temporary: String
-            if let sourceKey {
-                temporary = blobs.temporaryPath()
-                try await NIOThreadPool.singleton.runIfActive {
-                    try BlobCipher.copyDecrypted(from: sourcePath, range: range, key: sourceKey, into: temporary)
-                }
-            } else {
-                let whole = range ?? 0...max(0, source.contentLength - 1)
-                temporary = try await blobs.copyRange(
-                    of: sourcePath, offset: whole.lowerBound, length: source.contentLength == 0 ? 0 : Int64(whole.count)
-                )
-            }
+            let temporary = try await plainCopy(of: source, range: range, sourceKey: sourceKey)
             let digest = try await Self.digest(ofFile: temporary)
             try await seal(temporary, with: destinationKey, pieceName: fileId)
             try blobs.commit(temporary, to: blobs.blobPath(fileId))
@@ -216,6 +210,27 @@ extension EmulatorState {
                 record, lock: target.lock, rules: lockRules, encryption: sealed, principal: principal, db: db)
         }
         return (record, settings)
+    }
+
+    /// The plain bytes of `range` of `source` (all of it when nil) in a new temporary file, decrypted with
+    /// `sourceKey` when the version is stored encrypted.
+    func plainCopy(of source: FileRecord, range: ClosedRange<Int64>?, sourceKey: AESKey?) async throws -> String {
+        let sourcePath = blobs.blobPath(source.blob!)
+        guard let sourceKey else {
+            let whole = range ?? 0...max(0, source.contentLength - 1)
+            return try await blobs.copyRange(
+                of: sourcePath, offset: whole.lowerBound, length: source.contentLength == 0 ? 0 : Int64(whole.count))
+        }
+        let temporary = blobs.temporaryPath()
+        do {
+            try await NIOThreadPool.singleton.runIfActive {
+                try BlobCipher.copyDecrypted(from: sourcePath, range: range, key: sourceKey, into: temporary)
+            }
+        } catch {
+            blobs.remove(temporary)
+            throw error
+        }
+        return temporary
     }
 
     /// `b2_get_download_authorization`: a token for downloads by name under a prefix.

@@ -82,22 +82,96 @@ extension EmulatorState {
             body: request.body, contentLength: headers.contentLength, expectation: headers.expectation,
             includeMD5: false
         )
-        try await seal(received.temporaryPath, with: partKey, pieceName: "\(fileId)/\(partNumber)")
-        let part = PartRecord(
-            fileId: fileId, partNumber: partNumber, contentLength: received.length, contentSha1: received.sha1,
-            contentMd5: received.md5, uploadTimestamp: clock.nowMillis()
-        )
-        try await database.write { db in
-            guard
-                try FileRecord.filter(FileRecord.Columns.fileId == fileId && FileRecord.Columns.action == "start")
-                    .fetchCount(db) == 1
-            else {
-                throw B2APIError.badRequest("File \(fileId) is no longer an unfinished large file")
-            }
-            try blobs.commit(received.temporaryPath, to: blobs.partPath(fileId: fileId, partNumber: partNumber))
-            try part.save(db)
+        let part = try await storePart(
+            received.temporaryPath, key: partKey,
+            as: PartRecord(
+                fileId: fileId, partNumber: partNumber, contentLength: received.length, contentSha1: received.sha1,
+                contentMd5: received.md5, uploadTimestamp: clock.nowMillis()),
+            gone: B2APIError.badRequest("File \(fileId) is no longer an unfinished large file"))
+        return Self.render(part, encryption: sealed)
+    }
+
+    /// `b2_copy_part`: a part of an unfinished large file made of a range of an existing version (all of it when
+    /// `range` is absent), decrypted with `sourceServerSideEncryption` and written with the large file's encryption.
+    func copyPart(_ call: APICall) async throws -> JSONValue {
+        let principal = call.principal!
+        try principal.require("readFiles")
+        try principal.require("writeFiles")
+        let source = try await copySource(call, principal: principal)
+        let file = try await unfinishedFile(try call.parameters.string("largeFileId"), principal: principal)
+        let partNumber = try call.parameters.int("partNumber")
+        guard (1...10_000).contains(partNumber) else {
+            throw B2APIError.badRequest("partNumber must be a number from 1 to 10000, not \(partNumber)")
         }
-        return Self.render(part)
+        let rangeText = try call.parameters.optionalString("range")
+        let range = try ByteRange.resolve(rangeText, length: source.contentLength)
+        if let rangeText, range == nil {
+            throw B2APIError.badRequest(
+                "range must look like bytes=0-99 (first and last byte, inclusive), not \(rangeText)")
+        }
+        let length = range.map { Int64($0.count) } ?? source.contentLength
+        guard length <= 5_000_000_000 else {
+            throw B2APIError.badRequest("A part may be at most 5000000000 bytes, and this range has \(length)")
+        }
+        let (sourceSealed, sealed) = try await database.writer.read { db in
+            (
+                try FileEncryptionRecord.fetchOne(db, key: source.fileId),
+                try FileEncryptionRecord.fetchOne(db, key: file.fileId)
+            )
+        }
+        let sourceKey = try encryption.key(
+            for: sourceSealed,
+            presented: try Encryption.requested(
+                json: call.parameters.optionalRaw("sourceServerSideEncryption"), field: "sourceServerSideEncryption"))
+        // An SSE-C large file takes its key with every part, here as destinationServerSideEncryption.
+        let partKey = try encryption.key(
+            for: sealed,
+            presented: try Encryption.requested(
+                json: call.parameters.optionalRaw("destinationServerSideEncryption"),
+                field: "destinationServerSideEncryption"))
+        let temporary = try await plainCopy(of: source, range: range, sourceKey: sourceKey)
+        let digest: (sha1: String, md5: String?)
+        do {
+            digest = try await Self.digest(ofFile: temporary)
+        } catch {
+            blobs.remove(temporary)
+            throw error
+        }
+        let part = try await storePart(
+            temporary, key: partKey,
+            as: PartRecord(
+                fileId: file.fileId, partNumber: partNumber, contentLength: length, contentSha1: digest.sha1,
+                contentMd5: digest.md5, uploadTimestamp: clock.nowMillis()),
+            gone: B2APIError.badRequest("File \(file.fileId) is no longer an unfinished large file"))
+        return Self.render(part, encryption: sealed)
+    }
+
+    /// Encrypts a part's received bytes with `key` (none for a plain file) and records it, replacing a part of the
+    /// same number (native and S3 parts alike). The temporary file is removed on failure; `gone` is thrown when the
+    /// large file is no longer unfinished.
+    func storePart(
+        _ temporary: String, key: AESKey?, as part: PartRecord,
+        gone: any Error
+    ) async throws -> PartRecord {
+        let blobs = self.blobs
+        do {
+            try await seal(temporary, with: key, pieceName: "\(part.fileId)/\(part.partNumber)")
+            try await database.write { db in
+                guard
+                    try FileRecord.filter(
+                        FileRecord.Columns.fileId == part.fileId && FileRecord.Columns.action == "start"
+                    ).fetchCount(db) == 1
+                else {
+                    throw gone
+                }
+                try blobs.commit(temporary, to: blobs.partPath(fileId: part.fileId, partNumber: part.partNumber))
+                try part.save(db)
+            }
+        } catch {
+            blobs.remove(temporary)
+            throw error
+        }
+        return part
     }
 
     /// `b2_list_parts`.
@@ -110,13 +184,17 @@ extension EmulatorState {
         guard (1...1000).contains(maxCount) else {
             throw B2APIError.outOfRange("maxPartCount must be between 1 and 1000, not \(maxCount)")
         }
-        let parts = try await database.writer.read { db in
-            try PartRecord.filter(PartRecord.Columns.fileId == file.fileId && PartRecord.Columns.partNumber >= start)
-                .order(PartRecord.Columns.partNumber).limit(Int(maxCount) + 1).fetchAll(db)
+        let (parts, sealed) = try await database.writer.read { db in
+            (
+                try PartRecord.filter(
+                    PartRecord.Columns.fileId == file.fileId && PartRecord.Columns.partNumber >= start
+                ).order(PartRecord.Columns.partNumber).limit(Int(maxCount) + 1).fetchAll(db),
+                try FileEncryptionRecord.fetchOne(db, key: file.fileId)
+            )
         }
         let shown = parts.prefix(Int(maxCount))
         return [
-            "parts": .array(shown.map(Self.render)),
+            "parts": .array(shown.map { Self.render($0, encryption: sealed) }),
             "nextPartNumber": parts.count > Int(maxCount) ? .int(parts[Int(maxCount)].partNumber) : nil,
         ]
     }
@@ -133,7 +211,11 @@ extension EmulatorState {
             try PartRecord.filter(PartRecord.Columns.fileId == file.fileId).order(PartRecord.Columns.partNumber)
                 .fetchAll(db)
         }
-        guard !sha1s.isEmpty else { throw B2APIError.badRequest("partSha1Array is empty: a large file needs parts") }
+        guard sha1s.count >= 2 else {
+            throw B2APIError(
+                .badRequest, "bad_request", "large files must have at least 2 parts",
+                guidance: "partSha1Array lists \(sha1s.count) part(s); upload a file this small with b2_upload_file")
+        }
         for (index, sha1) in sha1s.enumerated() {
             let number = Int64(index + 1)
             guard index < parts.count, parts[index].partNumber == number else {
@@ -241,14 +323,15 @@ extension EmulatorState {
         ]
     }
 
-    private static func render(_ part: PartRecord) -> JSONValue {
+    /// A part as B2 shows it, with its large file's encryption when there is one.
+    private static func render(_ part: PartRecord, encryption: FileEncryptionRecord? = nil) -> JSONValue {
         [
             "fileId": .string(part.fileId),
             "partNumber": .int(part.partNumber),
             "contentLength": .int(part.contentLength),
             "contentSha1": .string(part.contentSha1),
             "contentMd5": .optional(part.contentMd5),
-            "serverSideEncryption": ["algorithm": nil, "mode": nil],
+            "serverSideEncryption": Encryption.render(encryption),
             "uploadTimestamp": .int(part.uploadTimestamp),
         ]
     }

@@ -65,29 +65,12 @@ extension EmulatorState {
         let partKey = try encryption.key(
             for: sealed, presented: try S3EncryptionHeaders.requested(call.request.headers))
         let received = try await s3Receive(call.request)
-        try await seal(received.temporaryPath, with: partKey, pieceName: "\(upload.fileId)/\(partNumber)")
-        let part = PartRecord(
-            fileId: upload.fileId, partNumber: Int64(partNumber), contentLength: received.length,
-            contentSha1: received.sha1, contentMd5: received.md5, uploadTimestamp: clock.nowMillis()
-        )
-        let blobs = self.blobs
-        do {
-            try await database.write { db in
-                guard
-                    try FileRecord.filter(
-                        FileRecord.Columns.fileId == upload.fileId && FileRecord.Columns.action == "start"
-                    ).fetchCount(db) == 1
-                else {
-                    throw S3Error.noSuchUpload(upload.fileId)
-                }
-                try blobs.commit(
-                    received.temporaryPath, to: blobs.partPath(fileId: upload.fileId, partNumber: part.partNumber))
-                try part.save(db)
-            }
-        } catch {
-            blobs.remove(received.temporaryPath)
-            throw error
-        }
+        _ = try await storePart(
+            received.temporaryPath, key: partKey,
+            as: PartRecord(
+                fileId: upload.fileId, partNumber: Int64(partNumber), contentLength: received.length,
+                contentSha1: received.sha1, contentMd5: received.md5, uploadTimestamp: clock.nowMillis()),
+            gone: S3Error.noSuchUpload(upload.fileId))
         var headers: HTTPFields = [.eTag: "\"\(received.md5 ?? "")\""]
         S3EncryptionHeaders.add(sealed, to: &headers)
         return S3Router.empty(.ok, headers: headers)

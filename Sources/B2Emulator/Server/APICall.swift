@@ -13,13 +13,13 @@ struct APICall: Sendable {
 }
 
 extension Request {
-    /// `http://host:port` as the client addressed this server; the listening port fills in a `Host` without one.
-    func baseURL(listeningPort: Int?, fallbackHost: String) -> String {
+    /// `http://host:port` (or `https://`) as the client addressed this server; the listening port fills in a `Host` without one.
+    func baseURL(listeningPort: Int?, fallbackHost: String, scheme: String = "http") -> String {
         let authority = head.authority ?? fallbackHost
         if authority.hasSuffix("]") || !authority.contains(":"), let listeningPort {
-            return "http://\(authority):\(listeningPort)"
+            return "\(scheme)://\(authority):\(listeningPort)"
         }
-        return "http://" + authority
+        return "\(scheme)://" + authority
     }
 
     /// The token from the `Authorization` header or the `Authorization` query parameter.

@@ -28,6 +28,8 @@ public struct EmulatorConfiguration: Sendable {
     public var clockOffsetMilliseconds: Int64
     /// Where the emulator logs.
     public var logger: Logger
+    /// The certificate to answer HTTPS with; nil serves plain HTTP.
+    public var tls: EmulatorTLS?
 
     /// The region the emulator reports when none is given.
     public static let defaultRegion = "us-west-004"
@@ -52,7 +54,8 @@ public struct EmulatorConfiguration: Sendable {
         region: String = EmulatorConfiguration.defaultRegion,
         faults: FaultPlan? = nil,
         clockOffsetMilliseconds: Int64 = 0,
-        logger: Logger = EmulatorConfiguration.quietLogger
+        logger: Logger = EmulatorConfiguration.quietLogger,
+        tls: EmulatorTLS? = nil
     ) {
         self.dataDirectory = dataDirectory
         self.host = host
@@ -66,5 +69,6 @@ public struct EmulatorConfiguration: Sendable {
         self.faults = faults
         self.clockOffsetMilliseconds = clockOffsetMilliseconds
         self.logger = logger
+        self.tls = tls
     }
 }

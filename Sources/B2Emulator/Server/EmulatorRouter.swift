@@ -23,6 +23,7 @@ enum EmulatorRouter {
         "b2_get_download_authorization": { $0.getDownloadAuthorization },
         "b2_start_large_file": { $0.startLargeFile },
         "b2_get_upload_part_url": { $0.getUploadPartURL },
+        "b2_copy_part": { $0.copyPart },
         "b2_list_parts": { $0.listParts },
         "b2_finish_large_file": { $0.finishLargeFile },
         "b2_cancel_large_file": { $0.cancelLargeFile },
@@ -32,6 +33,8 @@ enum EmulatorRouter {
         "b2_delete_key": { $0.deleteKey },
         "b2_update_file_retention": { ObjectLockCalls(state: $0).updateFileRetention },
         "b2_update_file_legal_hold": { ObjectLockCalls(state: $0).updateFileLegalHold },
+        "b2_set_bucket_notification_rules": { NotificationCalls(state: $0).setRules },
+        "b2_get_bucket_notification_rules": { NotificationCalls(state: $0).getRules },
     ]
 
     /// The endpoint a path addresses, for fault rules: the `b2_*` call name, or `download`.
@@ -85,7 +88,8 @@ enum EmulatorRouter {
         let name = parts[2]
         let baseURL = request.baseURL(
             listeningPort: context.channel?.localAddress?.port,
-            fallbackHost: state.configuration.host
+            fallbackHost: state.configuration.host,
+            scheme: state.configuration.tls == nil ? "http" : "https"
         )
         switch (name, parts.count) {
         case ("b2_upload_file", 4...):

@@ -1,13 +1,30 @@
 import Hummingbird
+import HummingbirdCore
+import HummingbirdTLS
 import Logging
 import NIOCore
+import NIOSSL
 
 /// The local B2-compatible server: state opened from the data folder and a Hummingbird application around it.
 public struct EmulatorServer: Sendable {
     let state: EmulatorState
+    /// HTTP/1.1, wrapped in TLS when the configuration names certificate files.
+    let server: HTTPServerBuilder
+    /// `http` or `https`, as clients address this server.
+    public let scheme: String
 
-    /// Opens the data folder (creating the account and master key on first use).
+    /// Opens the data folder (creating the account and master key on first use) and reads the TLS files.
+    ///
+    /// - Throws: ``EmulatorStartupError`` when the data folder or a TLS file cannot be used.
     public init(configuration: EmulatorConfiguration) async throws {
+        let http1 = HTTPServerBuilder.http1(configuration: .init(additionalChannelHandlers: [ExpectContinueHandler()]))
+        if let tls = configuration.tls {
+            server = try HTTPServerBuilder.tls(http1, tlsConfiguration: try tls.serverConfiguration())
+            scheme = "https"
+        } else {
+            server = http1
+            scheme = "http"
+        }
         state = try await EmulatorState.open(configuration)
     }
 
@@ -25,7 +42,7 @@ public struct EmulatorServer: Sendable {
         let configuration = state.configuration
         return Application(
             router: EmulatorRouter.build(state: state),
-            server: .http1(configuration: .init(additionalChannelHandlers: [ExpectContinueHandler()])),
+            server: server,
             configuration: .init(
                 address: .hostname(configuration.host, port: configuration.port),
                 serverName: nil

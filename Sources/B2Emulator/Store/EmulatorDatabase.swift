@@ -96,6 +96,7 @@ struct EmulatorDatabase: Sendable {
         EncryptionMigration.register(in: &migrator)
         ReplicationMigration.register(in: &migrator)
         ObjectEventMigration.register(in: &migrator)
+        NotificationMigration.register(in: &migrator)
         return migrator
     }
 }

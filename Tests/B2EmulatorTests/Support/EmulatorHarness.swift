@@ -22,9 +22,10 @@ struct EmulatorHarness {
         return path
     }
 
-    /// Starts an emulator, runs `body` with a client, and stops the emulator.
+    /// Starts an emulator, runs `body` with a client, and stops the emulator (`.ahc(.https)` for a TLS emulator).
     static func run<Value: Sendable>(
         dataDirectory: String = makeDataDirectory(),
+        framework: TestingSetup = .live,
         configure: (inout EmulatorConfiguration) -> Void = { _ in },
         _ body: @Sendable (B2TestClient) async throws -> Value
     ) async throws -> Value {
@@ -38,7 +39,7 @@ struct EmulatorHarness {
         )
         configure(&configuration)
         let server = try await EmulatorServer(configuration: configuration)
-        return try await server.application().test(.live) { client in
+        return try await server.application().test(framework) { client in
             try await body(B2TestClient(client: client))
         }
     }
