@@ -53,6 +53,13 @@ struct ServeCommand: AsyncParsableCommand {
                 + "with POST /emulator/v1/advance_clock {\"seconds\": N}."))
     var clockOffset: String?
 
+    @Option(
+        name: .customLong("replication-delay"),
+        help: ArgumentHelp(
+            "How long a new version a replication rule covers stays pending before it is copied, such as 0s or 5m.",
+            discussion: "On the emulator's clock, so POST /emulator/v1/advance_clock replicates what is then due."))
+    var replicationDelay = "60s"
+
     @Option(name: .customLong("tls-cert"), help: "Serve HTTPS with this PEM certificate chain (with --tls-key).")
     var tlsCertificate: String?
 
@@ -85,6 +92,11 @@ struct ServeCommand: AsyncParsableCommand {
         }
         if let faults {
             do { _ = try FaultPlan(parsing: faults) } catch { throw ValidationError("\(error)") }
+        }
+        guard Self.milliseconds(replicationDelay) != nil else {
+            throw ValidationError(
+                "--replication-delay \"\(replicationDelay)\" is not a duration: give a whole number and s, m, h or d, "
+                    + "such as 60s")
         }
         if let clockOffset, Self.milliseconds(clockOffset) == nil {
             throw ValidationError(
@@ -125,7 +137,8 @@ struct ServeCommand: AsyncParsableCommand {
                 logger.logLevel = verbose ? .info : .warning
                 return logger
             }(),
-            tls: tlsCertificate.map { EmulatorTLS(certificatePath: $0, privateKeyPath: tlsKey ?? "") }
+            tls: tlsCertificate.map { EmulatorTLS(certificatePath: $0, privateKeyPath: tlsKey ?? "") },
+            replicationDelayMilliseconds: Self.milliseconds(replicationDelay) ?? 60_000
         )
         EmulatorServer.tuneAllocatorForLargeBodies()
         let server = try await EmulatorServer(configuration: configuration)

@@ -128,4 +128,93 @@ struct ReplicationTests {
             #expect(bucket["buckets"]?.arrayValue.first?["replicationConfiguration"]?["value"] == .null)
         }
     }
+
+    /// Moves the clock forward with the master key; answers what the sweeps did.
+    static func advance(_ client: B2TestClient, seconds: Int64) async throws -> JSONValue {
+        let reply = try await client.send(
+            "/emulator/v1/advance_clock", headers: [.authorization: client.token],
+            body: JSONValue.object([("seconds", .int(seconds))]).byteBuffer())
+        #expect(reply.status == .ok, "advance_clock: \(reply.status) \(reply.message)")
+        return reply.json
+    }
+
+    @Test("Due versions are copied to the destination: the source reads completed and the copy replica, or failed")
+    func replicates() async throws {
+        try await EmulatorHarness.run { base in
+            var client = base
+            _ = try await client.authorize()
+            let destinationId = try await client.createBucket("copies-bucket")
+            let reader = try await client.ok(
+                "b2_create_key", ["accountId": "x", "keyName": "reader", "capabilities": ["listBuckets", "readFiles"]])
+            let writer = try await client.ok(
+                "b2_create_key",
+                [
+                    "accountId": "x", "keyName": "writer", "capabilities": ["listBuckets", "writeFiles"],
+                    "bucketIds": [.string(destinationId)],
+                ])
+            let readerId = try #require(reader["applicationKeyId"]?.stringValue)
+            _ = try await client.ok(
+                "b2_update_bucket",
+                [
+                    "accountId": "x", "bucketId": .string(destinationId),
+                    "replicationConfiguration": [
+                        "asReplicationDestination": [
+                            "sourceToDestinationKeyMapping": .object([(readerId, writer["applicationKeyId"]!)])
+                        ]
+                    ],
+                ])
+            let created = try await client.ok(
+                "b2_create_bucket",
+                [
+                    "accountId": "x", "bucketName": "originals-bucket", "bucketType": "allPrivate",
+                    "fileLockEnabled": true,
+                    "replicationConfiguration": [
+                        "asReplicationSource": [
+                            "replicationRules": [Self.rule("replication-one", destination: destinationId)],
+                            "sourceApplicationKeyId": .string(readerId),
+                        ]
+                    ],
+                ])
+            let sourceId = try #require(created["bucketId"]?.stringValue)
+            let data = B2TestClient.bytes(3000, seed: 51)
+            let plain = try await client.upload(
+                bucketId: sourceId, name: "one/plain.bin", data: data, info: [("color", "blue")],
+                contentType: "application/x-test"
+            ).json
+            let sealed = try await client.upload(
+                bucketId: sourceId, name: "one/sealed.bin", data: data, headers: EncryptionTests.sseB2
+            ).json
+            // The destination has no Object Lock, so a version under legal hold cannot be replicated.
+            let held = try await client.upload(
+                bucketId: sourceId, name: "one/held.bin", data: data,
+                headers: [HTTPField.Name("X-Bz-File-Legal-Hold")!: "on"]
+            ).json
+            #expect(held["replicationStatus"] == "pending")
+
+            // Nothing moves before the delay (60 s by default) has passed on the emulator's clock.
+            #expect(try await Self.advance(client, seconds: 10)["replication"] == ["completed": 0, "failed": 0])
+            let early = try await client.ok("b2_list_file_names", ["bucketId": .string(destinationId)])
+            #expect(early["files"] == [])
+            #expect(try await Self.advance(client, seconds: 60)["replication"] == ["completed": 2, "failed": 1])
+
+            func status(_ version: JSONValue) async throws -> JSONValue? {
+                try await client.ok("b2_get_file_info", ["fileId": version["fileId"]!])["replicationStatus"]
+            }
+            #expect(try await status(plain) == "completed")
+            #expect(try await status(sealed) == "completed")
+            #expect(try await status(held) == "failed")
+            let copies = try await client.ok("b2_list_file_names", ["bucketId": .string(destinationId)])
+            let files = copies["files"]?.arrayValue ?? []
+            #expect(files.map { $0["fileName"] } == ["one/plain.bin", "one/sealed.bin"])
+            #expect(files.allSatisfy { $0["replicationStatus"] == "replica" }, "\(files)")
+            #expect(files.first?["contentType"] == "application/x-test")
+            #expect(files.first?["fileInfo"]?["color"] == "blue")
+            #expect(files.last?["serverSideEncryption"]?["mode"] == "SSE-B2")
+            let copy = try await client.download(bucket: "copies-bucket", name: "one/sealed.bin")
+            #expect(copy.bytes == data)
+            #expect(copy.headers[HTTPField.Name("X-Bz-Replication-Status")!] == "REPLICA")
+            // Once done, a version is not copied again.
+            #expect(try await Self.advance(client, seconds: 120)["replication"] == ["completed": 0, "failed": 0])
+        }
+    }
 }

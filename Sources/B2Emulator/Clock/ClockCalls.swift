@@ -4,8 +4,9 @@ import Hummingbird
 /// The emulator's own calls on its clock, under `/emulator/v1/`; only the master key may make them.
 ///
 /// `POST /emulator/v1/advance_clock` with `{"seconds": N}` (N ≥ 0) and an account token of the master key moves
-/// the clock forward, applies the buckets' lifecycle rules at the new time, and answers
-/// `{"nowMillis": ..., "offsetMillis": ..., "lifecycle": {"hidden": ..., "deleted": ..., "canceled": ...}}`.
+/// the clock forward, applies the buckets' lifecycle rules and replicates the versions now due, and answers
+/// `{"nowMillis", "offsetMillis", "lifecycle": {"hidden", "deleted", "canceled"}, "replication": {"completed",
+/// "failed"}}`.
 struct ClockCalls: Sendable {
     let state: EmulatorState
 
@@ -22,11 +23,15 @@ struct ClockCalls: Sendable {
         }
         state.clock.advance(by: seconds * 1000)
         let outcome = try await LifecycleSweep(state: state).run()
+        let replication = try await ReplicationWorker(state: state).run()
         return [
             "nowMillis": .int(state.clock.nowMillis()), "offsetMillis": .int(state.clock.offsetMilliseconds),
             "lifecycle": [
                 "hidden": .int(Int64(outcome.hidden)), "deleted": .int(Int64(outcome.deleted)),
                 "canceled": .int(Int64(outcome.canceled)),
+            ],
+            "replication": [
+                "completed": .int(Int64(replication.completed)), "failed": .int(Int64(replication.failed)),
             ],
         ]
     }

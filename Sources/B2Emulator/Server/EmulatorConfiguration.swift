@@ -30,6 +30,9 @@ public struct EmulatorConfiguration: Sendable {
     public var logger: Logger
     /// The certificate to answer HTTPS with; nil serves plain HTTP.
     public var tls: EmulatorTLS?
+    /// How long, on the emulator's clock, a new version covered by a replication rule stays `pending` before it is
+    /// copied to its destination.
+    public var replicationDelayMilliseconds: Int64
 
     /// The region the emulator reports when none is given.
     public static let defaultRegion = "us-west-004"
@@ -55,7 +58,8 @@ public struct EmulatorConfiguration: Sendable {
         faults: FaultPlan? = nil,
         clockOffsetMilliseconds: Int64 = 0,
         logger: Logger = EmulatorConfiguration.quietLogger,
-        tls: EmulatorTLS? = nil
+        tls: EmulatorTLS? = nil,
+        replicationDelayMilliseconds: Int64 = 60_000
     ) {
         self.dataDirectory = dataDirectory
         self.host = host
@@ -70,5 +74,6 @@ public struct EmulatorConfiguration: Sendable {
         self.clockOffsetMilliseconds = clockOffsetMilliseconds
         self.logger = logger
         self.tls = tls
+        self.replicationDelayMilliseconds = replicationDelayMilliseconds
     }
 }

@@ -47,7 +47,7 @@ public struct EmulatorServer: Sendable {
                 address: .hostname(configuration.host, port: configuration.port),
                 serverName: nil
             ),
-            services: [LifecycleService(sweep: LifecycleSweep(state: state), logger: configuration.logger)],
+            services: [SweepService(state: state, logger: configuration.logger)],
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? configuration.port) },
             logger: configuration.logger
         )
