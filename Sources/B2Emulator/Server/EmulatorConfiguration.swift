@@ -30,6 +30,8 @@ public struct EmulatorConfiguration: Sendable {
     public var logger: Logger
     /// The certificate to answer HTTPS with; nil serves plain HTTP.
     public var tls: EmulatorTLS?
+    /// `https` with a certificate, else `http`: the scheme of the URLs the emulator hands out.
+    public var scheme: String { tls == nil ? "http" : "https" }
     /// How long, on the emulator's clock, a new version covered by a replication rule stays `pending` before it is
     /// copied to its destination.
     public var replicationDelayMilliseconds: Int64

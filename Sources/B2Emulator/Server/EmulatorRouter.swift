@@ -89,7 +89,7 @@ enum EmulatorRouter {
         let baseURL = request.baseURL(
             listeningPort: context.channel?.localAddress?.port,
             fallbackHost: state.configuration.host,
-            scheme: state.configuration.tls == nil ? "http" : "https"
+            scheme: state.configuration.scheme
         )
         switch (name, parts.count) {
         case ("b2_upload_file", 4...):

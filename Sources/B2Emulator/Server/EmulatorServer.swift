@@ -11,7 +11,7 @@ public struct EmulatorServer: Sendable {
     /// HTTP/1.1, wrapped in TLS when the configuration names certificate files.
     let server: HTTPServerBuilder
     /// `http` or `https`, as clients address this server.
-    public let scheme: String
+    public var scheme: String { state.configuration.scheme }
 
     /// Opens the data folder (creating the account and master key on first use) and reads the TLS files.
     ///
@@ -20,10 +20,8 @@ public struct EmulatorServer: Sendable {
         let http1 = HTTPServerBuilder.http1(configuration: .init(additionalChannelHandlers: [ExpectContinueHandler()]))
         if let tls = configuration.tls {
             server = try HTTPServerBuilder.tls(http1, tlsConfiguration: try tls.serverConfiguration())
-            scheme = "https"
         } else {
             server = http1
-            scheme = "http"
         }
         state = try await EmulatorState.open(configuration)
     }
