@@ -213,6 +213,19 @@ struct ReplicationTests {
             let copy = try await client.download(bucket: "copies-bucket", name: "one/sealed.bin")
             #expect(copy.bytes == data)
             #expect(copy.headers[HTTPField.Name("X-Bz-Replication-Status")!] == "REPLICA")
+            // A hide marker is a version too: hiding a replicated name hides it in the destination.
+            let marker = try await client.ok(
+                "b2_hide_file", ["bucketId": .string(sourceId), "fileName": "one/plain.bin"])
+            #expect(marker["replicationStatus"] == "pending")
+            #expect(try await Self.advance(client, seconds: 61)["replication"] == ["completed": 1, "failed": 0])
+            #expect(try await status(marker) == "completed")
+            let visible = try await client.ok("b2_list_file_names", ["bucketId": .string(destinationId)])
+            #expect(visible["files"]?.arrayValue.map { $0["fileName"] } == ["one/sealed.bin"])
+            let versions = try await client.ok(
+                "b2_list_file_versions", ["bucketId": .string(destinationId), "prefix": "one/plain.bin"])
+            let replicated = versions["files"]?.arrayValue ?? []
+            #expect(replicated.map { $0["action"] } == ["hide", "upload"])
+            #expect(replicated.first?["replicationStatus"] == "replica")
             // Once done, a version is not copied again.
             #expect(try await Self.advance(client, seconds: 120)["replication"] == ["completed": 0, "failed": 0])
         }

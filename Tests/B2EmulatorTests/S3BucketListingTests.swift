@@ -45,10 +45,11 @@ struct S3BucketListingTests {
             let acl = try await s3.send(.get, "/list-bucket", query: [("acl", "")])
             #expect(acl.status == .notImplemented)
             #expect(acl.code == "NotImplemented")
+            // UploadPartCopy is served: to an upload that does not exist it is S3's NoSuchUpload.
             let partCopy = try await s3.send(
                 .put, "/list-bucket/c", query: [("partNumber", "1"), ("uploadId", "4_zx")],
                 headers: [S3Headers.copySource: "list-bucket/a/1"])
-            #expect(partCopy.code == "NotImplemented")
+            #expect(partCopy.code == "NoSuchUpload")
             let bad = try await s3.send(
                 .get, "/list-bucket", query: [("list-type", "2"), ("continuation-token", "!!")])
             #expect(bad.code == "InvalidArgument")

@@ -194,6 +194,48 @@ struct S3ObjectTests {
         }
     }
 
+    @Test("UploadPartCopy makes parts of ranges of another object; a malformed or outside range is refused")
+    func uploadPartCopy() async throws {
+        try await EmulatorHarness.run { base in
+            var native = base
+            _ = try await native.authorize()
+            _ = try await native.createBucket("part-copy-bucket")
+            let s3 = try await S3TestClient.make(native)
+            let data = B2TestClient.bytes(16, seed: 9)
+            try await s3.put("/part-copy-bucket/src", data)
+            let created = try await s3.send(.post, "/part-copy-bucket/joined", query: [("uploads", "")])
+            let uploadId = try #require(created.xml?.child("UploadId")?.text)
+            var eTags: [String] = []
+            for (number, range) in [(1, "bytes=10-15"), (2, "bytes=0-9")] {
+                let part = try await s3.send(
+                    .put, "/part-copy-bucket/joined", query: [("partNumber", "\(number)"), ("uploadId", uploadId)],
+                    headers: [S3Headers.copySource: "/part-copy-bucket/src", S3Headers.copySourceRange: range])
+                #expect(part.status == .ok)
+                #expect(part.xml?.name == "CopyPartResult")
+                eTags.append(try #require(part.xml?.child("ETag")?.text))
+            }
+            #expect(eTags == ["\"\(Self.md5(Array(data[10...])))\"", "\"\(Self.md5(Array(data[..<10])))\""])
+            for (range, message) in [
+                ("bytes=4-", "must be of the form bytes=first-last"), ("bytes=0-16", "source object of size: 16"),
+            ] {
+                let refused = try await s3.send(
+                    .put, "/part-copy-bucket/joined", query: [("partNumber", "3"), ("uploadId", uploadId)],
+                    headers: [S3Headers.copySource: "/part-copy-bucket/src", S3Headers.copySourceRange: range])
+                #expect(refused.code == "InvalidArgument")
+                #expect(refused.xml?.child("Message")?.text.contains(message) == true)
+            }
+            let parts = eTags.enumerated().map {
+                "<Part><PartNumber>\($0.offset + 1)</PartNumber><ETag>\($0.element)</ETag></Part>"
+            }
+            let completed = try await s3.send(
+                .post, "/part-copy-bucket/joined", query: [("uploadId", uploadId)],
+                body: Array("<CompleteMultipartUpload>\(parts.joined())</CompleteMultipartUpload>".utf8))
+            #expect(completed.status == .ok)
+            let joined = try await s3.send(.get, "/part-copy-bucket/joined")
+            #expect(joined.bytes == Array(data[10...]) + Array(data[..<10]))
+        }
+    }
+
     private func bucketId(_ native: B2TestClient) async throws -> String {
         let buckets = try await native.ok("b2_list_buckets", ["accountId": "x"])
         return try #require(buckets["buckets"]?.arrayValue.first?["bucketId"]?.stringValue)

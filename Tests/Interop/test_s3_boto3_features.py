@@ -124,6 +124,41 @@ def test_sse_c_copy_and_multipart(s3, bucket):
     assert error_of(wrong)[0] == 403
 
 
+def test_upload_part_copy_with_ranges_and_sse_c_source(s3, bucket):
+    key = os.urandom(32)
+    source = payload(5 * 1024 * 1024 + 300, 5)
+    s3.put_object(Bucket=bucket, Key="pc-src.bin", Body=source, **sse_c(key))
+    upload = s3.create_multipart_upload(Bucket=bucket, Key="pc-joined.bin")
+    copy_key = {
+        "CopySourceSSECustomerAlgorithm": "AES256", "CopySourceSSECustomerKey": base64.b64encode(key).decode(),
+        "CopySourceSSECustomerKeyMD5": base64.b64encode(hashlib.md5(key).digest()).decode(),
+    }
+    split = 5 * 1024 * 1024
+    etags = []
+    for number, first, last in [(1, 0, split - 1), (2, split, len(source) - 1)]:
+        reply = s3.upload_part_copy(
+            Bucket=bucket, Key="pc-joined.bin", UploadId=upload["UploadId"], PartNumber=number,
+            CopySource={"Bucket": bucket, "Key": "pc-src.bin"}, CopySourceRange=f"bytes={first}-{last}", **copy_key)
+        assert reply["CopyPartResult"]["ETag"] == '"%s"' % hashlib.md5(source[first:last + 1]).hexdigest()
+        etags.append(reply["CopyPartResult"]["ETag"])
+    with pytest.raises(ClientError) as outside:
+        s3.upload_part_copy(
+            Bucket=bucket, Key="pc-joined.bin", UploadId=upload["UploadId"], PartNumber=3,
+            CopySource={"Bucket": bucket, "Key": "pc-src.bin"}, CopySourceRange=f"bytes=0-{len(source)}", **copy_key)
+    assert error_of(outside)[:2] == (400, "InvalidArgument")
+    with pytest.raises(ClientError) as keyless:
+        s3.upload_part_copy(
+            Bucket=bucket, Key="pc-joined.bin", UploadId=upload["UploadId"], PartNumber=3,
+            CopySource={"Bucket": bucket, "Key": "pc-src.bin"})
+    assert error_of(keyless)[0] in (400, 403)
+    s3.complete_multipart_upload(
+        Bucket=bucket, Key="pc-joined.bin", UploadId=upload["UploadId"],
+        MultipartUpload={"Parts": [{"PartNumber": n + 1, "ETag": e} for n, e in enumerate(etags)]},
+    )
+    got = s3.get_object(Bucket=bucket, Key="pc-joined.bin")
+    assert got["Body"].read() == source and "SSECustomerAlgorithm" not in got
+
+
 def test_object_lock_through_s3(s3, native):
     name = bucket_name("s3lock")
     s3.create_bucket(Bucket=name, ObjectLockEnabledForBucket=True)

@@ -13,7 +13,9 @@ extension EmulatorState {
                     return Dictionary(rows.map { ($0.bucketId, $0.bucketName) }, uniquingKeysWith: { $1 })
                 }
             } else { [:] }
-        let token = issueToken(for: key, scope: .account)
+        let shortLived = try TestMode(call.request.headers) == .expireSomeAccountAuthorizationTokens
+        let token = issueToken(
+            for: key, scope: .account, lifetimeSeconds: shortLived ? TestMode.shortTokenLifetimeSeconds : nil)
         let capabilities = JSONValue.array(key.capabilityList.map { .string($0) })
         let base = call.baseURL
         let firstBucketId = allowedIds?.first

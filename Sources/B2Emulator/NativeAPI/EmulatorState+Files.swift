@@ -38,7 +38,7 @@ extension EmulatorState {
         try principal.requireBucket(bucketId)
         try principal.requireName(fileName)
         let marker = FileRecord.hideMarker(bucketId: bucketId, fileName: fileName, now: clock.nowMillis())
-        try await database.write { db in
+        let settings = try await database.write { db in
             guard try BucketRecord.fetchOne(db, key: bucketId) != nil else { throw B2APIError.badBucketID(bucketId) }
             let latest = try FileRecord.filter(
                 FileRecord.Columns.bucketId == bucketId && FileRecord.Columns.fileName == fileName
@@ -50,10 +50,10 @@ extension EmulatorState {
             guard latest.action != "hide" else {
                 throw B2APIError(.badRequest, "already_hidden", "File already hidden: \(fileName)")
             }
-            try marker.insert(db)
+            return try FileSettings.insertHideMarker(marker, db: db)
         }
         return Rendering.file(
-            marker, settings: FileSettings(), accountId: accountId, principal: principal, version: call.version)
+            marker, settings: settings, accountId: accountId, principal: principal, version: call.version)
     }
 
     /// `b2_delete_file_version`: removes one version (or an unfinished large file) and then its bytes.

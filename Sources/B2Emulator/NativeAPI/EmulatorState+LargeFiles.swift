@@ -113,12 +113,7 @@ extension EmulatorState {
         guard length <= 5_000_000_000 else {
             throw B2APIError.badRequest("A part may be at most 5000000000 bytes, and this range has \(length)")
         }
-        let (sourceSealed, sealed) = try await database.writer.read { db in
-            (
-                try FileEncryptionRecord.fetchOne(db, key: source.fileId),
-                try FileEncryptionRecord.fetchOne(db, key: file.fileId)
-            )
-        }
+        let (sourceSealed, sealed) = try await encryptionRecords(of: source.fileId, and: file.fileId)
         let sourceKey = try encryption.key(
             for: sourceSealed,
             presented: try Encryption.requested(
@@ -129,6 +124,27 @@ extension EmulatorState {
             presented: try Encryption.requested(
                 json: call.parameters.optionalRaw("destinationServerSideEncryption"),
                 field: "destinationServerSideEncryption"))
+        let part = try await storeCopiedPart(
+            of: source, range: range, sourceKey: sourceKey, key: partKey, fileId: file.fileId, partNumber: partNumber,
+            gone: B2APIError.badRequest("File \(file.fileId) is no longer an unfinished large file"))
+        return Self.render(part, encryption: sealed)
+    }
+
+    /// How a copy's source and target are encrypted (nil for plain), read together.
+    func encryptionRecords(of sourceId: String, and targetId: String) async throws -> (
+        FileEncryptionRecord?, FileEncryptionRecord?
+    ) {
+        try await database.writer.read { db in
+            (try FileEncryptionRecord.fetchOne(db, key: sourceId), try FileEncryptionRecord.fetchOne(db, key: targetId))
+        }
+    }
+
+    /// Stores `range` of `source` (all of it when nil), decrypted with `sourceKey`, as part `partNumber` of the
+    /// unfinished large file `fileId`, encrypted with `key`: `b2_copy_part` and S3's UploadPartCopy.
+    func storeCopiedPart(
+        of source: FileRecord, range: ClosedRange<Int64>?, sourceKey: AESKey?, key: AESKey?, fileId: String,
+        partNumber: Int64, gone: any Error
+    ) async throws -> PartRecord {
         let temporary = try await plainCopy(of: source, range: range, sourceKey: sourceKey)
         let digest: (sha1: String, md5: String?)
         do {
@@ -137,13 +153,13 @@ extension EmulatorState {
             blobs.remove(temporary)
             throw error
         }
-        let part = try await storePart(
-            temporary, key: partKey,
+        return try await storePart(
+            temporary, key: key,
             as: PartRecord(
-                fileId: file.fileId, partNumber: partNumber, contentLength: length, contentSha1: digest.sha1,
-                contentMd5: digest.md5, uploadTimestamp: clock.nowMillis()),
-            gone: B2APIError.badRequest("File \(file.fileId) is no longer an unfinished large file"))
-        return Self.render(part, encryption: sealed)
+                fileId: fileId, partNumber: partNumber,
+                contentLength: range.map { Int64($0.count) } ?? source.contentLength,
+                contentSha1: digest.sha1, contentMd5: digest.md5, uploadTimestamp: clock.nowMillis()),
+            gone: gone)
     }
 
     /// Encrypts a part's received bytes with `key` (none for a plain file) and records it, replacing a part of the

@@ -56,6 +56,9 @@ struct ReplicationWorker: Sendable {
         do {
             try plan.principal.require("writeFiles")
             try plan.principal.requireBucket(plan.destinationBucketId)
+            guard source.action != "hide" else {
+                return try await replicateHide(source, into: plan.destinationBucketId)
+            }
             (replica, _) = try await state.copyVersion(
                 source, range: nil,
                 to: .init(
@@ -75,6 +78,25 @@ struct ReplicationWorker: Sendable {
             try FileReplicationRecord(fileId: replica.fileId, status: .replica).save(db)
             try FileReplicationRecord(fileId: source.fileId, status: .completed).update(db)
             try ObjectEventRecord.record("b2:ObjectCreated:Replica", of: replica, now: now, db: db)
+        }
+        return true
+    }
+
+    /// Replicates a hide marker: the destination's name gets a hide marker of its own (status `replica`) when its
+    /// newest version is visible; a name the destination does not show is already as the source has it.
+    private func replicateHide(_ source: FileRecord, into destinationBucketId: String) async throws -> Bool {
+        let now = state.clock.nowMillis()
+        try await state.database.write { db in
+            let latest = try FileRecord.filter(
+                FileRecord.Columns.bucketId == destinationBucketId && FileRecord.Columns.fileName == source.fileName
+                    && FileRecord.Columns.action != "start"
+            ).order(FileRecord.Columns.seq.desc).fetchOne(db)
+            if let latest, latest.action != "hide" {
+                let marker = FileRecord.hideMarker(bucketId: destinationBucketId, fileName: source.fileName, now: now)
+                try marker.insert(db)
+                try FileReplicationRecord(fileId: marker.fileId, status: .replica).save(db)
+            }
+            try FileReplicationRecord(fileId: source.fileId, status: .completed).update(db)
         }
         return true
     }

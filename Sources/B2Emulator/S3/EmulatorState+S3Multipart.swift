@@ -51,15 +51,21 @@ extension EmulatorState {
         return response
     }
 
-    /// UploadPart: streams one part to disk, checked like a PutObject; re-sending a part number replaces it.
-    func s3UploadPart(_ call: S3Call) async throws -> Response {
+    /// The part number and the unfinished upload an UploadPart or UploadPartCopy writes to, for a caller that may
+    /// write the key.
+    private func s3PartTarget(_ call: S3Call) async throws -> (partNumber: Int, upload: FileRecord) {
         try call.principal.require("writeFiles")
         let bucket = try await s3Bucket(call)
         try call.principal.requireName(call.key)
         guard let partNumber = try call.int("partNumber"), (1...10_000).contains(partNumber) else {
             throw S3Error.invalidArgument("Part number must be an integer between 1 and 10000, inclusive")
         }
-        let upload = try await s3Upload(call, bucketId: bucket.bucketId)
+        return (partNumber, try await s3Upload(call, bucketId: bucket.bucketId))
+    }
+
+    /// UploadPart: streams one part to disk, checked like a PutObject; re-sending a part number replaces it.
+    func s3UploadPart(_ call: S3Call) async throws -> Response {
+        let (partNumber, upload) = try await s3PartTarget(call)
         let sealed = try await database.writer.read { db in try FileEncryptionRecord.fetchOne(db, key: upload.fileId) }
         // An SSE-C upload takes its key with every part.
         let partKey = try encryption.key(
@@ -74,6 +80,52 @@ extension EmulatorState {
         var headers: HTTPFields = [.eTag: "\"\(received.md5 ?? "")\""]
         S3EncryptionHeaders.add(sealed, to: &headers)
         return S3Router.empty(.ok, headers: headers)
+    }
+
+    /// UploadPartCopy: a part made of `x-amz-copy-source-range` (`bytes=FIRST-LAST`, all of it when absent) of the
+    /// version `x-amz-copy-source` names, decrypted with the `x-amz-copy-source-server-side-encryption-customer-*`
+    /// key and written with the upload's encryption, as `b2_copy_part` does natively.
+    func s3UploadPartCopy(_ call: S3Call) async throws -> Response {
+        try call.principal.require("readFiles")
+        let (partNumber, upload) = try await s3PartTarget(call)
+        let (_, _, source) = try await s3CopySourceVersion(call)
+        let range = try Self.copySourceRange(
+            call.request.headers[S3Headers.copySourceRange], length: source.contentLength)
+        let length = range.map { Int64($0.count) } ?? source.contentLength
+        guard length <= 5_000_000_000 else {
+            throw S3Error.invalidRequest("A part may be at most 5 GB, and this copy is \(length) bytes")
+        }
+        let (sourceSealed, sealed) = try await encryptionRecords(of: source.fileId, and: upload.fileId)
+        let headers = call.request.headers
+        let sourceKey = try encryption.key(for: sourceSealed, presented: try S3EncryptionHeaders.copySource(headers))
+        let partKey = try encryption.key(for: sealed, presented: try S3EncryptionHeaders.requested(headers))
+        let part = try await storeCopiedPart(
+            of: source, range: range, sourceKey: sourceKey, key: partKey, fileId: upload.fileId,
+            partNumber: Int64(partNumber), gone: S3Error.noSuchUpload(upload.fileId))
+        var xml = S3XMLWriter(root: "CopyPartResult")
+        xml.element("LastModified", S3Time.iso8601(part.uploadTimestamp))
+        xml.element("ETag", "\"\(part.contentMd5 ?? "")\"")
+        var response = S3Router.xml(&xml)
+        response.headers[S3Headers.copySourceVersionId] = source.fileId
+        S3EncryptionHeaders.add(sealed, to: &response.headers)
+        return response
+    }
+
+    /// The inclusive range an `x-amz-copy-source-range` header names; S3 takes only `bytes=FIRST-LAST`, inside
+    /// the source.
+    static func copySourceRange(_ header: String?, length: Int64) throws -> ClosedRange<Int64>? {
+        guard let header else { return nil }
+        let bounds = header.hasPrefix("bytes=") ? header.dropFirst("bytes=".count).split(separator: "-") : []
+        guard bounds.count == 2, let first = Int64(bounds[0]), let last = Int64(bounds[1]), first >= 0, first <= last
+        else {
+            throw S3Error.invalidArgument(
+                "The x-amz-copy-source-range value must be of the form bytes=first-last where first and last are "
+                    + "the zero-based offsets of the first and last bytes to copy, not \(header)")
+        }
+        guard last < length else {
+            throw S3Error.invalidArgument("Range specified is not valid for source object of size: \(length)")
+        }
+        return first...last
     }
 
     /// ListParts, from `part-number-marker`, at most `max-parts` (1000).

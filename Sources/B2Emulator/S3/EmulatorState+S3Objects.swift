@@ -185,7 +185,7 @@ extension EmulatorState {
                     && FileRecord.Columns.action != "start"
             ).order(FileRecord.Columns.seq.desc).fetchOne(db)
             guard let latest, latest.action == "upload" else { return false }
-            try marker.insert(db)
+            _ = try FileSettings.insertHideMarker(marker, db: db)
             return true
         }
         return hidden ? (nil, marker.fileId) : (nil, nil)
@@ -239,6 +239,19 @@ extension EmulatorState {
         return S3Router.xml(&xml)
     }
 
+    /// The version `x-amz-copy-source` names, for CopyObject and UploadPartCopy, in a bucket the caller may read.
+    func s3CopySourceVersion(_ call: S3Call) async throws -> (S3CopySource, BucketRecord, FileRecord) {
+        let source = try S3CopySource(call.request.headers[S3Headers.copySource] ?? "")
+        let sourceCall = S3Call(
+            request: call.request, address: S3Address(bucket: source.bucket, key: source.key), query: [:],
+            principal: call.principal, requestId: call.requestId)
+        let sourceBucket = try await s3Bucket(sourceCall)
+        try call.principal.requireName(source.key)
+        let file = try await s3ObjectVersion(
+            bucketId: sourceBucket.bucketId, key: source.key, versionId: source.versionId)
+        return (source, sourceBucket, file)
+    }
+
     /// CopyObject: a new version sharing the source's bytes (no copy on disk), with the source's metadata
     /// (`x-amz-metadata-directive: COPY`) or the request's (`REPLACE`).
     func s3CopyObject(_ call: S3Call) async throws -> Response {
@@ -249,14 +262,7 @@ extension EmulatorState {
         let key = call.key
         try NameRules.checkFileName(key)
         try principal.requireName(key)
-        let source = try S3CopySource(call.request.headers[S3Headers.copySource] ?? "")
-        let sourceCall = S3Call(
-            request: call.request, address: S3Address(bucket: source.bucket, key: source.key), query: [:],
-            principal: principal, requestId: call.requestId)
-        let sourceBucket = try await s3Bucket(sourceCall)
-        try principal.requireName(source.key)
-        let file = try await s3ObjectVersion(
-            bucketId: sourceBucket.bucketId, key: source.key, versionId: source.versionId)
+        let (source, sourceBucket, file) = try await s3CopySourceVersion(call)
         let directive = call.request.headers[S3Headers.metadataDirective] ?? "COPY"
         var contentType = file.contentType
         var fileInfo = file.fileInfo
@@ -286,7 +292,7 @@ extension EmulatorState {
         xml.element("ETag", S3ObjectMetadata.eTag(record))
         var response = S3Router.xml(&xml)
         response.headers[S3Headers.versionId] = record.fileId
-        response.headers[HTTPField.Name("x-amz-copy-source-version-id")!] = file.fileId
+        response.headers[S3Headers.copySourceVersionId] = file.fileId
         S3EncryptionHeaders.add(settings.encryption, to: &response.headers)
         return response
     }

@@ -88,7 +88,7 @@ struct S3Dispatch: RouterMiddleware {
 extension Request {
     /// True when the request carries AWS authentication: an `AWS4-HMAC-SHA256` (or SigV2 `AWS `) Authorization
     /// header, or presigned `X-Amz-*` query parameters.
-    fileprivate var isAWSSigned: Bool {
+    var isAWSSigned: Bool {
         if let header = headers[.authorization] { return header.hasPrefix("AWS4-") || header.hasPrefix("AWS ") }
         let query = uri.query ?? ""
         return query.contains("X-Amz-Credential=") || query.contains("X-Amz-Signature=")

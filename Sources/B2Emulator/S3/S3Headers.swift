@@ -8,6 +8,8 @@ enum S3Headers {
     static let decodedContentLength = HTTPField.Name("x-amz-decoded-content-length")!
     static let trailer = HTTPField.Name("x-amz-trailer")!
     static let copySource = HTTPField.Name("x-amz-copy-source")!
+    static let copySourceRange = HTTPField.Name("x-amz-copy-source-range")!
+    static let copySourceVersionId = HTTPField.Name("x-amz-copy-source-version-id")!
     static let metadataDirective = HTTPField.Name("x-amz-metadata-directive")!
     static let versionId = HTTPField.Name("x-amz-version-id")!
     static let bypassGovernanceRetention = HTTPField.Name("x-amz-bypass-governance-retention")!

@@ -19,11 +19,6 @@ enum S3Router {
                 .notImplemented, "NotImplemented",
                 "The emulator does not implement the ?\(unsupported) sub-resource of the S3 API")
         }
-        if call.has("uploadId"), call.request.headers[S3Headers.copySource] != nil {
-            throw S3Error(
-                .notImplemented, "NotImplemented",
-                "The emulator does not implement UploadPartCopy: upload the part's bytes with UploadPart")
-        }
         guard call.address.bucket != nil else {
             guard method == .get else { throw methodNotAllowed(call) }
             return try await state.s3ListBuckets(call)
@@ -52,6 +47,8 @@ enum S3Router {
         case .put where call.has("retention"): return try await lockCalls.putRetention(call)
         case .get where call.has("legal-hold"): return try await lockCalls.getLegalHold(call)
         case .put where call.has("legal-hold"): return try await lockCalls.putLegalHold(call)
+        case .put where call.has("uploadId") && call.request.headers[S3Headers.copySource] != nil:
+            return try await state.s3UploadPartCopy(call)
         case .put where call.has("uploadId"): return try await state.s3UploadPart(call)
         case .put where call.request.headers[S3Headers.copySource] != nil: return try await state.s3CopyObject(call)
         case .put: return try await state.s3PutObject(call)

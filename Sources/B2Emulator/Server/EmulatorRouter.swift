@@ -51,14 +51,22 @@ enum EmulatorRouter {
             router.add(middleware: LogRequestsMiddleware(.info))
         }
         router.add(middleware: ErrorMiddleware())
+        let transactions = TransactionCounters()
+        router.add(middleware: TransactionMetricsMiddleware(counters: transactions))
         if let plan = state.configuration.faults {
             router.add(middleware: FaultMiddleware(injector: FaultInjector(plan: plan)))
         }
+        router.add(middleware: TestModeMiddleware())
         router.add(middleware: CorsMiddleware(state: state))
         router.add(
             middleware: S3Dispatch(
                 state: state, verifier: SigV4RequestVerifier(region: state.configuration.region))
         )
+        router.on("/metrics", method: .get) { _, _ in
+            Response(
+                status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
+                body: .init(byteBuffer: ByteBuffer(string: transactions.prometheusText)))
+        }
         router.on("/emulator/v1/advance_clock", method: .post) { request, context in
             json(try await ClockCalls(state: state).advanceClock(request, context: context))
         }

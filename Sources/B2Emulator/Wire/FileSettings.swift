@@ -22,6 +22,16 @@ struct FileSettings: Sendable {
         return FileSettings(lock: lock, encryption: encryption, replication: replication)
     }
 
+    /// Inserts a hide marker a caller asked for (`b2_hide_file`, an S3 delete without a version), with the
+    /// replication status it gets as a new version; in the caller's transaction. Lifecycle hides do not come here:
+    /// a destination bucket applies its own lifecycle rules.
+    static func insertHideMarker(_ marker: FileRecord, db: Database) throws -> FileSettings {
+        try marker.insert(db)
+        let replication = try Replication.statusForNewVersion(marker, encryption: nil, db: db)
+        try replication?.insert(db)
+        return FileSettings(replication: replication)
+    }
+
     /// The settings of one version.
     static func load(_ db: Database, fileId: String) throws -> FileSettings {
         FileSettings(
