@@ -21,13 +21,7 @@ struct CopyCommand: AsyncParsableCommand {
     @Option(name: .customLong("part-size"), help: "Upload files larger than this as parallel parts of this size.")
     var partSize: Int64?
 
-    @Option(name: .long, help: ArgumentHelp("Encrypt the upload with B2's keys (B2) or yours (C).", valueName: "B2|C"))
-    var sse: String?
-
-    @Option(
-        name: .customLong("sse-c-key-file"),
-        help: ArgumentHelp("With --sse C: a file holding the 32-byte key, raw or base64.", valueName: "file"))
-    var sseCKeyFile: String?
+    @OptionGroup var encryption: EncryptionOptions
 
     @Option(
         name: .long,
@@ -44,8 +38,7 @@ struct CopyCommand: AsyncParsableCommand {
     var legalHold: String?
 
     private var fileOptions: FileOptionsInput {
-        FileOptionsInput(
-            sse: sse, sseCKeyFile: sseCKeyFile, retention: retention, retainUntil: retainUntil, legalHold: legalHold)
+        encryption.input(retention: retention, retainUntil: retainUntil, legalHold: legalHold)
     }
 
     func validate() throws {
@@ -59,6 +52,6 @@ struct CopyCommand: AsyncParsableCommand {
     func run() async throws {
         try await TransferOperations.copy(
             options.makeContext(), from: try location(source), to: try location(destination), partSize: partSize,
-            options: try fileOptions.options())
+            options: try fileOptions.options(), sourceKey: try fileOptions.sourceKey)
     }
 }

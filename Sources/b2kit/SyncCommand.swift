@@ -58,6 +58,8 @@ struct SyncCommand: AsyncParsableCommand {
     @Flag(name: .customLong("dry-run"), help: "Print what would change, and change nothing.")
     var dryRun = false
 
+    @OptionGroup var encryptionOptions: EncryptionOptions
+
     @Option(name: .long, help: "Append one JSON line per change to this file.")
     var events: String?
 
@@ -96,6 +98,8 @@ struct SyncCommand: AsyncParsableCommand {
         if !summary.isComplete, !summary.stopped { throw ExitCode(3) }
     }
 
+    private var encryption: FileOptionsInput { encryptionOptions.input() }
+
     /// The request the arguments describe; `arguments` gives the interleaved order of the rules.
     private func request(arguments: [String]) throws -> SyncOperation.Request {
         do {
@@ -122,7 +126,8 @@ struct SyncCommand: AsyncParsableCommand {
                 destination: try SyncEndpoint.parse(destination),
                 options: SyncOptions(
                     filter: filter, comparison: comparison, delete: delete, dryRun: dryRun, transfers: transfers,
-                    grace: .seconds(grace)
+                    grace: .seconds(grace), sourceEncryption: try encryption.sourceKey,
+                    destinationEncryption: try encryption.options().encryption
                 ),
                 mode: mode,
                 interval: interval,

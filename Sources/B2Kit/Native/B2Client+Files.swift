@@ -1,3 +1,4 @@
+import B2JSON
 import B2SigV4
 
 extension B2Client {
@@ -42,22 +43,30 @@ extension B2Client {
     }
 
     /// Copies a file server-side.
+    /// - Parameters:
+    ///   - sourceEncryption: the SSE-C key the source is stored with (nil for a source B2 can read by itself).
+    ///   - destinationEncryption: how the copy is encrypted (nil: as the destination bucket's default).
     @discardableResult
     public func copyFile(
         _ source: B2FileVersion,
         to destinationName: String,
-        in destination: B2Bucket
+        in destination: B2Bucket,
+        sourceEncryption: B2Encryption? = nil,
+        destinationEncryption: B2Encryption? = nil
     ) async throws -> B2FileVersion {
         guard let fileId = source.fileId else {
             throw B2Error(.invalidRequest, "Cannot copy \(source.fileName): it is a folder, not a file")
         }
         try await require("writeFiles", to: "copy to b2://\(destination.bucketName)/\(destinationName)")
+        var parameters: [String: JSONValue] = [
+            "sourceFileId": .string(fileId), "fileName": .string(destinationName),
+            "destinationBucketId": .string(destination.bucketId), "metadataDirective": "COPY",
+        ]
+        if let sourceEncryption { parameters["sourceServerSideEncryption"] = sourceEncryption.json }
+        if let destinationEncryption { parameters["destinationServerSideEncryption"] = destinationEncryption.json }
         return try await call(
             "b2_copy_file",
-            [
-                "sourceFileId": .string(fileId), "fileName": .string(destinationName),
-                "destinationBucketId": .string(destination.bucketId), "metadataDirective": "COPY",
-            ],
+            parameters,
             operation: "copy to b2://\(destination.bucketName)/\(destinationName)",
             context: .init(bucket: destination.bucketName, key: destinationName)
         )

@@ -3,7 +3,8 @@ import B2SigV4
 import Foundation
 
 /// The file options `b2kit cp` takes: `--sse B2|C` with `--sse-c-key-file`, `--retention governance|compliance`
-/// with `--retain-until`, and `--legal-hold on|off`.
+/// with `--retain-until`, and `--legal-hold on|off`; and, for a server-side copy or a sync, the source's SSE-C key
+/// with `--source-sse-c-key-file` (`sync` takes the encryption options only).
 public struct FileOptionsInput: Sendable {
     /// `B2` or `C`.
     public var sse: String?
@@ -15,12 +16,15 @@ public struct FileOptionsInput: Sendable {
     public var retainUntil: String?
     /// `on` or `off`.
     public var legalHold: String?
+    /// A file holding the 32-byte SSE-C key of the source of a server-side copy or a sync.
+    public var sourceSseCKeyFile: String?
 
     /// Options as given.
     public init(
         sse: String? = nil, sseCKeyFile: String? = nil, retention: String? = nil, retainUntil: String? = nil,
-        legalHold: String? = nil
+        legalHold: String? = nil, sourceSseCKeyFile: String? = nil
     ) {
+        self.sourceSseCKeyFile = sourceSseCKeyFile
         self.sse = sse
         self.sseCKeyFile = sseCKeyFile
         self.retention = retention
@@ -42,10 +46,7 @@ public struct FileOptionsInput: Sendable {
             guard let sseCKeyFile else {
                 throw B2Error(.usage, "--sse C needs --sse-c-key-file FILE, the 32-byte key (raw or base64)")
             }
-            guard let data = FileManager.default.contents(atPath: sseCKeyFile) else {
-                throw B2Error(.usage, "--sse-c-key-file \(sseCKeyFile): cannot read the file: check the path")
-            }
-            options.encryption = try B2Encryption.customerKey(Array(data))
+            options.encryption = try Self.customerKey(file: sseCKeyFile, option: "--sse-c-key-file")
         case let other?:
             throw B2Error(.usage, "--sse takes B2 or C, not \(other)")
         }
@@ -66,6 +67,25 @@ public struct FileOptionsInput: Sendable {
         case let other?: throw B2Error(.usage, "--legal-hold takes on or off, not \(other)")
         }
         return options
+    }
+
+    /// The SSE-C key a source is stored with, from `--source-sse-c-key-file` (nil without it).
+    public var sourceKey: B2Encryption? {
+        get throws {
+            try sourceSseCKeyFile.map { try Self.customerKey(file: $0, option: "--source-sse-c-key-file") }
+        }
+    }
+
+    /// An SSE-C key from a file holding its 32 bytes, raw or base64.
+    private static func customerKey(file: String, option: String) throws -> B2Encryption {
+        guard let data = FileManager.default.contents(atPath: file) else {
+            throw B2Error(.usage, "\(option) \(file): cannot read the file: check the path")
+        }
+        do {
+            return try B2Encryption.customerKey(Array(data))
+        } catch let error as B2Error {
+            throw B2Error(.usage, "\(option) \(file): \(error.message)")
+        }
     }
 
     /// `--retain-until`: ISO 8601 with a zone (or a date) or milliseconds since the epoch.

@@ -6,16 +6,18 @@ import NIOCore
 /// `b2kit cp`, `cat`, `rm` and `url`.
 public enum TransferOperations {
     /// Copies one object: local to B2, B2 to local (or `-` for standard output), or B2 to B2 server-side.
-    /// `options` give an upload its encryption, retention and legal hold, and a download its SSE-C key.
+    /// `options` give an upload its encryption, retention and legal hold, a download its SSE-C key, and a
+    /// server-side copy the copy's encryption; `sourceKey` is the SSE-C key of a server-side copy's source.
     public static func copy(
         _ context: CommandContext,
         from source: Location,
         to destination: Location,
         partSize: Int64? = nil,
-        options: B2FileOptions = B2FileOptions()
+        options: B2FileOptions = B2FileOptions(),
+        sourceKey: B2Encryption? = nil
     ) async throws {
-        if options != B2FileOptions() {
-            try checkOptions(options, from: source, to: destination)
+        if options != B2FileOptions() || sourceKey != nil {
+            try checkOptions(options, sourceKey: sourceKey, from: source, to: destination)
         }
         switch (source, destination) {
         case (.local(let file), .remote(let path)) where path.scheme == .s3:
@@ -81,10 +83,17 @@ public enum TransferOperations {
                         .notFound, "No file named \(from.key) in bucket \(from.bucket)",
                         context: .init(bucket: from.bucket, key: from.key))
                 }
+                if version.encryptionMode == "SSE-C", sourceKey == nil {
+                    throw B2Error(
+                        .usage, "\(from) is encrypted with SSE-C: give its key with --source-sse-c-key-file FILE",
+                        context: .init(bucket: from.bucket, key: from.key))
+                }
                 let name =
                     to.key.isEmpty || to.key.hasSuffix("/")
                     ? to.key + (from.key.split(separator: "/").last.map(String.init) ?? from.key) : to.key
-                let copy = try await client.copyFile(version, to: name, in: targetBucket)
+                let copy = try await client.copyFile(
+                    version, to: name, in: targetBucket, sourceEncryption: sourceKey,
+                    destinationEncryption: options.encryption)
                 report(context, action: "copied", name: "b2://\(to.bucket)/\(name)", version: copy)
             }
         case (.local, .local):
@@ -95,11 +104,31 @@ public enum TransferOperations {
         }
     }
 
-    /// Refuses options where they do nothing: they work on b2:// uploads, and the SSE-C key on b2:// downloads.
-    private static func checkOptions(_ options: B2FileOptions, from source: Location, to destination: Location) throws {
+    /// Refuses options where they do nothing: they work on b2:// uploads, the SSE-C key on b2:// downloads, and
+    /// encryption (with the source's key) on b2:// server-side copies.
+    private static func checkOptions(
+        _ options: B2FileOptions, sourceKey: B2Encryption?, from source: Location, to destination: Location
+    ) throws {
+        if sourceKey != nil {
+            guard case .remote(let from) = source, from.scheme == .b2, case .remote(let to) = destination,
+                to.scheme == .b2
+            else {
+                throw B2Error(
+                    .usage,
+                    "--source-sse-c-key-file is for server-side copies between b2:// paths (a download takes the "
+                        + "key with --sse C --sse-c-key-file)")
+            }
+        }
         switch (source, destination) {
         case (.local, .remote(let path)) where path.scheme == .b2:
             return
+        case (.remote(let from), .remote(let to)) where from.scheme == .b2 && to.scheme == .b2:
+            guard options.retention == nil, options.legalHold == nil else {
+                throw B2Error(
+                    .usage,
+                    "A server-side copy takes --sse and --source-sse-c-key-file; --retention and --legal-hold "
+                        + "are for uploads")
+            }
         case (.remote(let path), .local) where path.scheme == .b2:
             guard case .sseC? = options.encryption, options.retention == nil, options.legalHold == nil else {
                 throw B2Error(
@@ -111,7 +140,7 @@ public enum TransferOperations {
             throw B2Error(
                 .usage,
                 "--sse, --retention and --legal-hold work on uploads to b2:// (and the SSE-C key on downloads from "
-                    + "b2://), not on s3:// paths or server-side copies yet")
+                    + "b2://, --sse on server-side copies within b2://), not on s3:// paths yet")
         }
     }
 

@@ -5,11 +5,14 @@ struct NativeSide: BucketSide {
     let endpoint: SyncEndpoint
     let client: B2Client
     let bucket: B2Bucket
+    /// As a source, the SSE-C key its objects are read with; as a destination, how what is written is encrypted.
+    let encryption: B2Encryption?
 
     /// Looks the bucket up.
-    init(_ endpoint: SyncEndpoint, path: B2Path, client: B2Client) async throws {
+    init(_ endpoint: SyncEndpoint, path: B2Path, client: B2Client, encryption: B2Encryption? = nil) async throws {
         self.endpoint = endpoint
         self.client = client
+        self.encryption = encryption
         bucket = try await client.bucket(named: path.bucket)
     }
 
@@ -27,20 +30,24 @@ struct NativeSide: BucketSide {
     func download(_ object: SyncObject, to path: String, progress: @escaping @Sendable (Int64) -> Void) async throws {
         try await client.download(
             bucketName: bucket.bucketName, name: endpoint.folderPrefix + object.name, to: path,
-            expectedSize: object.size, progress: progress)
+            expectedSize: object.size, encryption: encryption, progress: progress)
     }
 
     func upload(_ path: String, as object: SyncObject, progress: @escaping @Sendable (Int64) -> Void) async throws
         -> B2FileVersion?
     {
-        try await client.upload(.file(path), to: bucket, as: endpoint.folderPrefix + object.name, progress: progress)
+        try await client.upload(
+            .file(path), to: bucket, as: endpoint.folderPrefix + object.name,
+            options: B2FileOptions(encryption: encryption), progress: progress)
     }
 
     func copier(from source: any BucketSide) throws -> @Sendable (SyncObject) async throws -> B2FileVersion? {
-        guard source is NativeSide else { throw mixedAPIs(with: source) }
-        return { [client, bucket, endpoint] object in
+        guard let source = source as? NativeSide else { throw mixedAPIs(with: source) }
+        return { [client, bucket, endpoint, encryption] object in
             guard let version = object.version else { return nil }
-            return try await client.copyFile(version, to: endpoint.folderPrefix + object.name, in: bucket)
+            return try await client.copyFile(
+                version, to: endpoint.folderPrefix + object.name, in: bucket, sourceEncryption: source.encryption,
+                destinationEncryption: encryption)
         }
     }
 }

@@ -73,7 +73,8 @@ public struct SyncEngine: Sendable {
     ) async throws -> SyncSummary {
         let sides = try await SyncSides(
             client: client, s3: s3, source: source, destination: destination, dryRun: options.dryRun,
-            s3PieceSize: options.s3PieceSize, confinement: options.confinement
+            s3PieceSize: options.s3PieceSize, confinement: options.confinement,
+            encryption: (options.sourceEncryption, options.destinationEncryption)
         )
         let temporaries = Mutex<[String]>([])
         let statistics = FilterStatistics()
@@ -118,6 +119,12 @@ public struct SyncEngine: Sendable {
                         summary.tooOld += 1
                     case .delete(let object):
                         guard options.delete else { continue }
+                        // A version Object Lock keeps is reported, never sent a delete B2 would refuse.
+                        if let kept = object.version?.protection(atMillis: Int64(Date().timeIntervalSince1970 * 1000)) {
+                            summary.refused.append(.init(name: object.name, reason: kept))
+                            observer(.refused(name: object.name, reason: kept))
+                            continue
+                        }
                         if options.dryRun {
                             summary.deleted += 1
                             observer(.deleted(object, dryRun: true))
