@@ -60,6 +60,7 @@ let package = Package(
                 "B2JSON",
                 "B2SigV4",
                 .target(name: "CMalloc", condition: .when(platforms: [.linux])),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
                 .product(name: "DequeModule", package: "swift-collections"),

@@ -146,7 +146,7 @@ struct LifecycleTests {
                 try ObjectEventRecord.order(ObjectEventRecord.Columns.seq).fetchAll(db)
             }
             #expect(
-                events.map { "\($0.eventType) \($0.objectName)" }
+                events.filter { $0.eventType.hasSuffix(":LifecycleRule") }.map { "\($0.eventType) \($0.objectName)" }
                     == [
                         "b2:ObjectDeleted:LifecycleRule logs/a", "b2:HideMarkerCreated:LifecycleRule logs/a",
                         "b2:ObjectDeleted:LifecycleRule logs/a", "b2:ObjectDeleted:LifecycleRule logs/a",

@@ -6,7 +6,8 @@ import Hummingbird
 /// `POST /emulator/v1/advance_clock` with `{"seconds": N}` (N ≥ 0) and an account token of the master key moves
 /// the clock forward, applies the buckets' lifecycle rules and replicates the versions now due, and answers
 /// `{"nowMillis", "offsetMillis", "lifecycle": {"hidden", "deleted", "canceled"}, "replication": {"completed",
-/// "failed"}}`.
+/// "failed"}, "notifications": {"delivered", "failed", "suspended"}}` (deliveries whose retry delay has passed
+/// are attempted, and waited for).
 struct ClockCalls: Sendable {
     let state: EmulatorState
 
@@ -24,6 +25,7 @@ struct ClockCalls: Sendable {
         state.clock.advance(by: seconds * 1000)
         let outcome = try await LifecycleSweep(state: state).run()
         let replication = try await ReplicationWorker(state: state).run()
+        let notifications = try await NotificationDelivery(state: state).run()
         return [
             "nowMillis": .int(state.clock.nowMillis()), "offsetMillis": .int(state.clock.offsetMilliseconds),
             "lifecycle": [
@@ -32,6 +34,10 @@ struct ClockCalls: Sendable {
             ],
             "replication": [
                 "completed": .int(Int64(replication.completed)), "failed": .int(Int64(replication.failed)),
+            ],
+            "notifications": [
+                "delivered": .int(Int64(notifications.delivered)), "failed": .int(Int64(notifications.failed)),
+                "suspended": .int(Int64(notifications.suspended)),
             ],
         ]
     }

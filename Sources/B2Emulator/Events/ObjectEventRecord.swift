@@ -23,14 +23,36 @@ struct ObjectEventRecord: Codable, Sendable, FetchableRecord, MutablePersistable
 
     mutating func didInsert(_ inserted: InsertionSuccess) { seq = inserted.rowID }
 
-    /// Records that `file` was created, deleted or hidden, as `eventType`, at `now`.
+    /// Records that `file` was created, deleted or hidden, as `eventType`, at `now`, and queues it for the
+    /// bucket's notification rules that match it, all in the caller's transaction.
     static func record(_ eventType: String, of file: FileRecord, now: Int64, db: Database) throws {
         var event = ObjectEventRecord(
             eventId: Identifiers.hex(bytes: 16), bucketId: file.bucketId, eventType: eventType,
             objectName: file.fileName, objectSize: file.contentLength, objectVersionId: file.fileId,
             eventTimestamp: now)
         try event.insert(db)
+        try NotificationOutbox.enqueue(event, db: db)
     }
+}
+
+/// The event types the emulator records, as B2 names them.
+enum ObjectEventType {
+    /// `b2_upload_file` and S3 PutObject.
+    static let upload = "b2:ObjectCreated:Upload"
+    /// `b2_finish_large_file` and S3 CompleteMultipartUpload.
+    static let multipartUpload = "b2:ObjectCreated:MultipartUpload"
+    /// `b2_copy_file` and S3 CopyObject.
+    static let copy = "b2:ObjectCreated:Copy"
+    /// A version replication wrote.
+    static let replica = "b2:ObjectCreated:Replica"
+    /// `b2_delete_file_version` and S3 DeleteObject with a version id.
+    static let delete = "b2:ObjectDeleted:Delete"
+    /// A version a lifecycle rule deleted.
+    static let lifecycleDelete = "b2:ObjectDeleted:LifecycleRule"
+    /// `b2_hide_file` and S3 DeleteObject without a version id.
+    static let hide = "b2:HideMarkerCreated:Hide"
+    /// A hide marker a lifecycle rule made.
+    static let lifecycleHide = "b2:HideMarkerCreated:LifecycleRule"
 }
 
 enum ObjectEventMigration {

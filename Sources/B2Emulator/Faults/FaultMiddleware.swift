@@ -33,6 +33,9 @@ struct FaultMiddleware: RouterMiddleware {
         case .dropConnection:
             try? await context.channel?.close()
             throw FaultInjected.droppedConnection
+        case .delay:
+            try await Task.sleep(for: .milliseconds(injector.plan.delayMilliseconds))
+            return try await next(request, context)
         case .truncateBody:
             var context = context
             context.downloadFaults.truncate = true

@@ -3,11 +3,14 @@
 /// A spec is a `;`-separated list of settings and rules:
 /// - `seed=N`: the seed of the deterministic random source (default 1);
 /// - `retry-after=S`: the `Retry-After` seconds sent with 429 and 503 (default 1);
+/// - `delay-ms=N`: how long a `delay` holds a request (default 1000);
 /// - `KIND:RATE[@ENDPOINT[+ENDPOINT...]]`: inject KIND into that fraction of requests, optionally only for the
-///   named endpoints (`b2_list_buckets`, `b2_upload_file`, `b2_upload_part`, ..., or `download` for downloads).
+///   named endpoints (`b2_list_buckets`, `b2_upload_file`, `b2_upload_part`, ..., `download` for downloads, or
+///   `notification` for the emulator's event notification deliveries).
 ///
 /// Kinds: `500`, `503` (with `Retry-After`), `429` (with `Retry-After`), `expired` (401 `expired_auth_token`),
-/// `drop` (close the connection without an answer) and `truncate` (send half a download, then close).
+/// `drop` (close the connection without an answer; a delivery is not sent and counts as failed), `truncate` (send
+/// half a download, then close) and `delay` (hold the request, or the delivery, `delay-ms` before going on).
 /// Example: `seed=7;503:0.05;429:0.02@b2_get_upload_url;truncate:0.1@download`.
 public struct FaultPlan: Sendable, Equatable {
     /// One kind of fault.
@@ -18,6 +21,7 @@ public struct FaultPlan: Sendable, Equatable {
         case expiredToken = "expired"
         case dropConnection = "drop"
         case truncateBody = "truncate"
+        case delay
     }
 
     /// One rule: a kind, a rate in 0...1, and the endpoints it applies to (empty for all).
@@ -34,6 +38,8 @@ public struct FaultPlan: Sendable, Equatable {
     public var seed: UInt64 = 1
     /// The `Retry-After` seconds sent with 429 and 503.
     public var retryAfterSeconds: Int = 1
+    /// How long a `delay` holds a request (or an event notification delivery) before it goes on.
+    public var delayMilliseconds: Int = 1000
     /// The rules, tried in order for each request.
     public var rules: [Rule] = []
 
@@ -49,6 +55,11 @@ public struct FaultPlan: Sendable, Equatable {
                     throw ParseError("retry-after must be a whole number of seconds, not \(value)")
                 }
                 retryAfterSeconds = seconds
+            } else if let value = part.stripping(prefix: "delay-ms=") {
+                guard let milliseconds = Int(value), milliseconds >= 0 else {
+                    throw ParseError("delay-ms must be a whole number of milliseconds, not \(value)")
+                }
+                delayMilliseconds = milliseconds
             } else {
                 rules.append(try Self.parseRule(part))
             }

@@ -24,6 +24,10 @@ struct LifecycleSweep: Sendable {
 
     /// Applies every bucket's rules once.
     func run() async throws -> Outcome {
+        try await state.sweepLocks.lifecycle.run { try await runAlone() }
+    }
+
+    private func runAlone() async throws -> Outcome {
         let buckets = try await state.database.writer.read { db in
             try BucketRecord.filter(sql: "lifecycleRules != '[]'").fetchAll(db)
         }
@@ -84,7 +88,7 @@ struct LifecycleSweep: Sendable {
             {
                 let marker = FileRecord.hideMarker(bucketId: bucketId, fileName: name, now: now)
                 try marker.insert(db)
-                try ObjectEventRecord.record("b2:HideMarkerCreated:LifecycleRule", of: marker, now: now, db: db)
+                try ObjectEventRecord.record(ObjectEventType.lifecycleHide, of: marker, now: now, db: db)
                 hidden = true
             }
             guard let days = rule.daysFromHidingToDeleting else { return (hidden, []) }
@@ -92,7 +96,7 @@ struct LifecycleSweep: Sendable {
             var removed: [(FileRecord, String?)] = []
             func remove(_ version: FileRecord) throws {
                 removed.append((version, try EmulatorState.deleteRow(of: version, db: db)))
-                try ObjectEventRecord.record("b2:ObjectDeleted:LifecycleRule", of: version, now: now, db: db)
+                try ObjectEventRecord.record(ObjectEventType.lifecycleDelete, of: version, now: now, db: db)
             }
             var kept = 0
             for (index, version) in versions.enumerated().dropLast() {

@@ -75,9 +75,17 @@ extension EmulatorState {
         return ["fileId": .string(fileId), "fileName": .string(fileName)]
     }
 
-    /// Deletes a version's row, then its blob when no other version shares it, or its parts.
+    /// Deletes a version's row, with its `b2:ObjectDeleted:Delete` event (an unfinished large file, canceled, has
+    /// none), then its blob when no other version shares it, or its parts.
     func removeVersion(_ file: FileRecord) async throws {
-        let orphanedBlob = try await database.write { db in try Self.deleteRow(of: file, db: db) }
+        let now = clock.nowMillis()
+        let orphanedBlob = try await database.write { db in
+            let orphanedBlob = try Self.deleteRow(of: file, db: db)
+            if file.action != "start" {
+                try ObjectEventRecord.record(ObjectEventType.delete, of: file, now: now, db: db)
+            }
+            return orphanedBlob
+        }
         removeBytes(of: file, orphanedBlob: orphanedBlob)
     }
 
@@ -164,6 +172,8 @@ extension EmulatorState {
         /// The encryption asked for; the bucket's default when it names none.
         var encryption: Encryption.Requested
         var lock: ObjectLock.Requested
+        /// The event the new version is recorded as.
+        var event = ObjectEventType.copy
     }
 
     /// Copies a version (or a range of it) as a new version, for `b2_copy_file` and S3 CopyObject. The copy shares
@@ -206,8 +216,10 @@ extension EmulatorState {
             guard try FileRecord.filter(FileRecord.Columns.fileId == source.fileId).fetchCount(db) == 1 else {
                 throw B2APIError.notFound("File not present: \(source.fileId)")
             }
-            return try FileSettings.insert(
+            let settings = try FileSettings.insert(
                 record, lock: target.lock, rules: lockRules, encryption: sealed, principal: principal, db: db)
+            try ObjectEventRecord.record(target.event, of: record, now: record.uploadTimestamp, db: db)
+            return settings
         }
         return (record, settings)
     }

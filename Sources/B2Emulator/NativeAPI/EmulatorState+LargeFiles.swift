@@ -260,6 +260,7 @@ extension EmulatorState {
         finished.blob = file.fileId
         // The parts folder becomes the blob (parts 1...N read in order): a rename, not a copy of every byte.
         try blobs.promoteParts(fileId: file.fileId)
+        let now = clock.nowMillis()
         let settings: FileSettings
         do {
             settings = try await database.write { [finished] db in
@@ -272,13 +273,7 @@ extension EmulatorState {
                     throw B2APIError.badRequest("File \(file.fileId) is no longer an unfinished large file")
                 }
                 try PartRecord.filter(PartRecord.Columns.fileId == file.fileId).deleteAll(db)
-                try finished.update(db)
-                var settings = try FileSettings.load(db, fileId: file.fileId)
-                // The large file becomes a version now, so replication covers it now.
-                settings.replication = try Replication.statusForNewVersion(
-                    finished, encryption: settings.encryption, db: db)
-                try settings.replication?.insert(db)
-                return settings
+                return try FileSettings.finishLargeFile(finished, now: now, db: db)
             }
         } catch {
             blobs.demoteParts(fileId: file.fileId)

@@ -87,20 +87,26 @@ extension EmulatorState {
         }
     }
 
-    /// Commits a new version and its Object Lock settings in one transaction, if its bucket still exists; on
-    /// failure, `undo` removes what the version's bytes left on disk.
+    /// Commits a new version and its Object Lock settings in one transaction, if its bucket still exists, with its
+    /// `b2:ObjectCreated:Upload` event (an unfinished large file has none yet); on failure, `undo` removes what the
+    /// version's bytes left on disk.
     func insertVersion(
         _ record: FileRecord, requested: ObjectLock.Requested, encryption sealed: FileEncryptionRecord?,
         principal: Principal, undo: () -> Void
     ) async throws -> FileSettings {
         let lockRules = objectLock
+        let now = clock.nowMillis()
         do {
             return try await database.write { db in
                 guard try BucketRecord.fetchOne(db, key: record.bucketId) != nil else {
                     throw B2APIError.badBucketID(record.bucketId)
                 }
-                return try FileSettings.insert(
+                let settings = try FileSettings.insert(
                     record, lock: requested, rules: lockRules, encryption: sealed, principal: principal, db: db)
+                if record.action == "upload" {
+                    try ObjectEventRecord.record(ObjectEventType.upload, of: record, now: now, db: db)
+                }
+                return settings
             }
         } catch {
             undo()

@@ -6,15 +6,22 @@ import GRDB
 struct NotificationCalls: Sendable {
     let state: EmulatorState
 
-    /// `b2_set_bucket_notification_rules`: replaces all rules of the bucket with the ones sent.
+    /// `b2_set_bucket_notification_rules`: replaces all rules of the bucket with the ones sent; a new enabled rule
+    /// gets a `b2:TestEvent`, as B2 sends one.
     func setRules(_ call: APICall) async throws -> JSONValue {
         let bucketId = try await bucket(of: call, needing: "writeBucketNotifications")
         let sent = call.parameters.optionalRaw("eventNotificationRules")
+        let now = state.clock.nowMillis()
         let rules = try await state.database.write { db in
             let previous = try Self.rules(of: bucketId, db: db)
             let rules = try NotificationRules.rules(sent, bucketId: bucketId, previous: previous)
             try NotificationRuleRecord.filter(NotificationRuleRecord.Columns.bucketId == bucketId).deleteAll(db)
-            for rule in rules { try rule.insert(db) }
+            for rule in rules {
+                try rule.insert(db)
+                if rule.isEnabled, !previous.contains(where: { $0.name == rule.name }) {
+                    try NotificationOutbox.enqueueTestEvent(for: rule, now: now, db: db)
+                }
+            }
             return rules
         }
         return Self.reply(bucketId: bucketId, rules: rules)

@@ -47,7 +47,8 @@ enum NotificationRules {
         "b2:HideMarkerCreated:Hide", "b2:HideMarkerCreated:LifecycleRule",
     ]
 
-    /// The rules a set call sends, validated as B2 does; rules that keep their name keep their suspension.
+    /// The rules a set call sends, validated as B2 does; a rule sent again unchanged keeps its suspension, and a
+    /// change (a fixed URL, for one) resumes it.
     static func rules(_ value: JSONValue?, bucketId: String, previous: [NotificationRuleRecord]) throws
         -> [NotificationRuleRecord]
     {
@@ -66,8 +67,14 @@ enum NotificationRules {
                 throw B2APIError.badRequest("Two event notification rules are named \(rule.name): names must be unique")
             }
             if let old = previous.first(where: { $0.name == rule.name }) {
-                rule.isSuspended = old.isSuspended
-                rule.suspensionReason = old.suspensionReason
+                var unchanged = old
+                unchanged.position = rule.position
+                unchanged.isSuspended = rule.isSuspended
+                unchanged.suspensionReason = rule.suspensionReason
+                if unchanged == rule {
+                    rule.isSuspended = old.isSuspended
+                    rule.suspensionReason = old.suspensionReason
+                }
             }
             rules.append(rule)
         }

@@ -23,8 +23,12 @@ struct ReplicationWorker: Sendable {
         var failed = 0
     }
 
-    /// Replicates every version whose delay has passed, a batch at a time.
+    /// Replicates every version whose delay has passed, a batch at a time; one run at a time.
     func run() async throws -> Outcome {
+        try await state.sweepLocks.replication.run { try await runAlone() }
+    }
+
+    private func runAlone() async throws -> Outcome {
         var outcome = Outcome()
         while true {
             let due = state.clock.nowMillis() - state.configuration.replicationDelayMilliseconds
@@ -65,7 +69,7 @@ struct ReplicationWorker: Sendable {
                     bucketId: plan.destinationBucketId, fileName: source.fileName, contentType: source.contentType,
                     fileInfo: source.fileInfo,
                     encryption: .init(mode: plan.encryption?.mode == .sseB2 ? .sseB2 : nil, explicitlyNone: true),
-                    lock: plan.lock),
+                    lock: plan.lock, event: ObjectEventType.replica),
                 sourceKey: .init(), principal: plan.principal)
         } catch let error as B2APIError {
             state.configuration.logger.info(
@@ -73,11 +77,9 @@ struct ReplicationWorker: Sendable {
             try await mark(source.fileId, .failed)
             return false
         }
-        let now = state.clock.nowMillis()
         try await state.database.write { db in
             try FileReplicationRecord(fileId: replica.fileId, status: .replica).save(db)
             try FileReplicationRecord(fileId: source.fileId, status: .completed).update(db)
-            try ObjectEventRecord.record("b2:ObjectCreated:Replica", of: replica, now: now, db: db)
         }
         return true
     }

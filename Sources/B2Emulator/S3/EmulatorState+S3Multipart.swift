@@ -262,6 +262,7 @@ extension EmulatorState {
         finished.blob = upload.fileId
         finished.s3ETag = Hex.string(ContentDigest.md5(md5s)) + "-\(parts.count)"
         try blobs.promoteParts(fileId: upload.fileId)
+        let now = clock.nowMillis()
         do {
             try await database.write { [finished] db in
                 guard
@@ -272,7 +273,7 @@ extension EmulatorState {
                     throw S3Error.noSuchUpload(upload.fileId)
                 }
                 try PartRecord.filter(PartRecord.Columns.fileId == upload.fileId).deleteAll(db)
-                try finished.update(db)
+                _ = try FileSettings.finishLargeFile(finished, now: now, db: db)
             }
         } catch {
             blobs.demoteParts(fileId: upload.fileId)

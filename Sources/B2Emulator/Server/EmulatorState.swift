@@ -29,6 +29,10 @@ struct EmulatorState: Sendable {
     let downloadLookups = DownloadLookupCache()
     /// Bytes of recently downloaded small blobs.
     let smallBlobs = SmallBlobCache()
+    /// One run at a time of each sweep.
+    let sweepLocks = SweepLocks()
+    /// Event notification delivery's memory between passes (failures, delays, injected faults).
+    let notifications: NotificationDeliveryState
 
     /// Opens the data folder: creates folders and database, loads or creates the account and master key.
     static func open(_ configuration: EmulatorConfiguration) async throws -> EmulatorState {
@@ -83,7 +87,8 @@ struct EmulatorState: Sendable {
             masterKey: master,
             masterKeyIsNew: isNew,
             clock: clock,
-            encryption: Encryption(sseB2Key: AESKey(bytes: Hex.bytes(sseB2Key) ?? []))
+            encryption: Encryption(sseB2Key: AESKey(bytes: Hex.bytes(sseB2Key) ?? [])),
+            notifications: NotificationDeliveryState(faults: configuration.faults)
         )
         try await state.removeOrphans()
         return state

@@ -16,7 +16,8 @@ struct SweepService: Service {
     let sweeps: [Sweep]
     let logger: Logger
 
-    /// The lifecycle sweep every minute and replication every second.
+    /// The lifecycle sweep every minute, event notification delivery every 20 ms (a pass with nothing queued is
+    /// one read of an empty table), and replication every second.
     init(state: EmulatorState, logger: Logger) {
         sweeps = [
             Sweep(name: "lifecycle rules", interval: .seconds(60)) {
@@ -24,6 +25,14 @@ struct SweepService: Service {
                 guard outcome != LifecycleSweep.Outcome() else { return nil }
                 return [
                     "hidden": "\(outcome.hidden)", "deleted": "\(outcome.deleted)", "canceled": "\(outcome.canceled)",
+                ]
+            },
+            Sweep(name: "event notifications", interval: .milliseconds(20)) {
+                let outcome = try await NotificationDelivery(state: state).run()
+                guard outcome != NotificationDelivery.Outcome() else { return nil }
+                return [
+                    "delivered": "\(outcome.delivered)", "failed": "\(outcome.failed)",
+                    "suspended": "\(outcome.suspended)",
                 ]
             },
             Sweep(name: "replication", interval: .seconds(1)) {

@@ -97,6 +97,7 @@ struct EmulatorDatabase: Sendable {
         ReplicationMigration.register(in: &migrator)
         ObjectEventMigration.register(in: &migrator)
         NotificationMigration.register(in: &migrator)
+        NotificationOutboxMigration.register(in: &migrator)
         return migrator
     }
 }

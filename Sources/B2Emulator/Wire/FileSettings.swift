@@ -22,11 +22,25 @@ struct FileSettings: Sendable {
         return FileSettings(lock: lock, encryption: encryption, replication: replication)
     }
 
+    /// Turns an unfinished large file whose parts are in place into a version (native finish and S3
+    /// CompleteMultipartUpload): its row updated, its replication status, and its `b2:ObjectCreated:MultipartUpload`
+    /// event, in the caller's transaction.
+    static func finishLargeFile(_ finished: FileRecord, now: Int64, db: Database) throws -> FileSettings {
+        try finished.update(db)
+        var settings = try load(db, fileId: finished.fileId)
+        // The large file becomes a version now, so replication covers it now.
+        settings.replication = try Replication.statusForNewVersion(finished, encryption: settings.encryption, db: db)
+        try settings.replication?.insert(db)
+        try ObjectEventRecord.record(ObjectEventType.multipartUpload, of: finished, now: now, db: db)
+        return settings
+    }
+
     /// Inserts a hide marker a caller asked for (`b2_hide_file`, an S3 delete without a version), with the
     /// replication status it gets as a new version; in the caller's transaction. Lifecycle hides do not come here:
     /// a destination bucket applies its own lifecycle rules.
     static func insertHideMarker(_ marker: FileRecord, db: Database) throws -> FileSettings {
         try marker.insert(db)
+        try ObjectEventRecord.record(ObjectEventType.hide, of: marker, now: marker.uploadTimestamp, db: db)
         let replication = try Replication.statusForNewVersion(marker, encryption: nil, db: db)
         try replication?.insert(db)
         return FileSettings(replication: replication)
