@@ -123,6 +123,7 @@ let package = Package(
                 "B2Tables",
                 "B2SigV4",
                 "B2Emulator",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

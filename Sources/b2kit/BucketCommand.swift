@@ -4,7 +4,8 @@ import B2KitCLI
 /// `b2kit bucket`: commands on a bucket's settings.
 struct BucketCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "bucket", abstract: "Change a bucket's settings.", subcommands: [UpdateBucketCommand.self])
+        commandName: "bucket", abstract: "Change a bucket's settings and event notification rules.",
+        subcommands: [UpdateBucketCommand.self, BucketNotifyCommand.self])
 }
 
 /// `b2kit bucket update`.

@@ -124,7 +124,7 @@ struct NotificationDeliveryTests {
                 let file = try await client.upload(bucketId: bucketId, name: "a.txt", data: [1]).json
                 _ = try await client.ok("b2_delete_file_version", ["fileId": file["fileId"]!, "fileName": "a.txt"])
                 _ = try await receiver.waitForEvents(4)
-                let name = HTTPField.Name(NotificationSignature.header)!
+                let name = HTTPField.Name(EventNotificationSignature.header)!
                 for delivery in receiver.deliveries {
                     #expect(delivery.headers[HTTPField.Name("X-Team")!] == "data")
                     #expect(delivery.headers[.contentType] == "application/json")

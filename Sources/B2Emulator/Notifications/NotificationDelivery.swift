@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import B2JSON
+import B2SigV4
 import Foundation
 import GRDB
 import NIOCore
@@ -132,7 +133,8 @@ struct NotificationDelivery: Sendable {
         }
         if let secret = rule.signingSecret {
             request.headers.add(
-                name: NotificationSignature.header, value: NotificationSignature.value(body: body, secret: secret))
+                name: EventNotificationSignature.header,
+                value: EventNotificationSignature.value(body: body, secret: secret))
         }
         request.body = .bytes(ByteBuffer(bytes: body))
         do {
