@@ -40,11 +40,26 @@ struct SyncCommand: AsyncParsableCommand {
     @Option(name: .customLong("modified-since"), help: "Only objects modified at or after this ISO 8601 date.")
     var modifiedSince: String?
 
-    @Option(name: .long, help: "one_time (default), scheduled or continuous.")
+    @Option(name: .long, help: "one_time (default), scheduled, continuous or events (b2:// to a folder).")
     var mode: String = SyncMode.oneTime.rawValue
 
-    @Option(name: .long, help: "Seconds between runs for scheduled and continuous modes.")
-    var interval: Double = 60
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Seconds between runs for scheduled and continuous modes (default 60); between full syncs that "
+                + "reconcile --mode events (default 3600)."))
+    var interval: Double?
+
+    @Option(
+        name: .long,
+        help: ArgumentHelp("With --mode events: where to receive B2's event notifications.", valueName: "host:port"))
+    var listen: String?
+
+    @Option(name: .long, help: "With --mode events: the rule's signing secret (32 letters and digits).")
+    var secret: String?
+
+    @Flag(name: .long, help: "With --mode events: add a notification rule for the listener, removed on exit.")
+    var register = false
 
     @Option(name: .long, help: "How to compare: size-mtime (default) or checksum.")
     var compare: String = SyncOptions.Comparison.sizeAndTime.rawValue
@@ -94,18 +109,44 @@ struct SyncCommand: AsyncParsableCommand {
             return source
         }
         defer { signals.forEach { $0.cancel() } }
-        let summary = try await SyncOperation.run(options.makeContext(), request, stop: stop)
+        let summary =
+            if let listener = try listener() {
+                try await EventSyncOperation.run(options.makeContext(), request, listener: listener, stop: stop)
+            } else {
+                try await SyncOperation.run(options.makeContext(), request, stop: stop)
+            }
         if !summary.isComplete, !summary.stopped { throw ExitCode(3) }
     }
 
     private var encryption: FileOptionsInput { encryptionOptions.input() }
 
+    /// The listener of `--mode events`, or nil in the other modes.
+    private func listener() throws -> EventSyncOperation.Listener? {
+        guard mode == "events" else {
+            guard listen == nil, secret == nil, !register else {
+                throw ValidationError("--listen, --secret and --register go with --mode events")
+            }
+            return nil
+        }
+        guard let listen else {
+            throw ValidationError("--mode events needs --listen HOST:PORT, where B2 posts the event notifications")
+        }
+        do {
+            return try EventSyncOperation.Listener(listen: listen, secret: secret, register: register)
+        } catch let error as B2Error {
+            throw ValidationError(error.message)
+        }
+    }
+
     /// The request the arguments describe; `arguments` gives the interleaved order of the rules.
     private func request(arguments: [String]) throws -> SyncOperation.Request {
         do {
-            guard let mode = SyncMode(rawValue: mode) else {
-                throw B2Error(.usage, "--mode must be one_time, scheduled or continuous, not '\(mode)'")
+            let isEvents = mode == "events"
+            guard let mode = isEvents ? .continuous : SyncMode(rawValue: mode) else {
+                throw B2Error(.usage, "--mode must be one_time, scheduled, continuous or events, not '\(mode)'")
             }
+            let interval = self.interval ?? (isEvents ? 3600 : 60)
+            _ = try listener()
             guard let comparison = SyncOptions.Comparison(rawValue: compare) else {
                 throw B2Error(.usage, "--compare must be size-mtime or checksum, not '\(compare)'")
             }

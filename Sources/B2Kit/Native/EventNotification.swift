@@ -42,6 +42,25 @@ public struct EventNotification: Sendable, Equatable, Decodable {
         /// The id of the version created or deleted, or of the hide marker.
         public var objectVersionId: String?
 
+        /// An event, as B2 would send it (for tests of a receiver).
+        public init(
+            accountId: String, bucketId: String, bucketName: String, eventId: String, eventTimestamp: Int64,
+            eventType: String, eventVersion: Int = 1, matchedRuleName: String, objectName: String? = nil,
+            objectSize: Int64? = nil, objectVersionId: String? = nil
+        ) {
+            self.accountId = accountId
+            self.bucketId = bucketId
+            self.bucketName = bucketName
+            self.eventId = eventId
+            self.eventTimestamp = eventTimestamp
+            self.eventType = eventType
+            self.eventVersion = eventVersion
+            self.matchedRuleName = matchedRuleName
+            self.objectName = objectName
+            self.objectSize = objectSize
+            self.objectVersionId = objectVersionId
+        }
+
         /// True for events that make an object appear or change (`b2:ObjectCreated:*`).
         public var isCreation: Bool { eventType.hasPrefix("b2:ObjectCreated:") }
         /// True for events that make an object go away (`b2:ObjectDeleted:*`, `b2:HideMarkerCreated:*`).

@@ -32,11 +32,7 @@ public struct RemoteListing: AsyncSequence, Sendable {
             while let version = try await base.next() {
                 guard version.action == "upload" else { continue }
                 let name = String(decoding: version.fileName.utf8.dropFirst(prefixLength), as: UTF8.self)
-                let modified = version.fileInfo?["src_last_modified_millis"].flatMap { Int64($0) }
-                return SyncObject(
-                    name: name, size: version.contentLength, modifiedMillis: modified ?? version.uploadTimestamp,
-                    sha1: version.knownSHA1, version: version
-                )
+                return SyncObject(remote: version, name: name)
             }
             return nil
         }

@@ -33,6 +33,17 @@ public struct SyncObject: Sendable, Equatable {
     }
 }
 
+extension SyncObject {
+    /// The object a B2 version is, named `name` relative to the side's root: modified at its
+    /// `src_last_modified_millis`, else at its upload time.
+    init(remote version: B2FileVersion, name: String) {
+        let modified = version.fileInfo?["src_last_modified_millis"].flatMap { Int64($0) }
+        self.init(
+            name: name, size: version.contentLength, modifiedMillis: modified ?? version.uploadTimestamp,
+            sha1: version.knownSHA1, version: version)
+    }
+}
+
 extension String {
     /// True when `self` sorts before `other` in B2's order: the bytes of their UTF-8.
     func precedesInB2Order(_ other: String) -> Bool {

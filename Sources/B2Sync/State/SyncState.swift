@@ -82,7 +82,30 @@ public struct SyncState: Sendable {
                 t.column("failed", .integer).notNull().defaults(to: 0)
             }
         }
+        migrator.registerMigration("v2-seen-events") { db in
+            try db.create(table: "seenEvent") { t in
+                t.primaryKey("eventId", .text)
+                t.column("seenAt", .integer).notNull()
+            }
+        }
         return migrator
+    }
+
+    /// True when the event notification with this id was applied before.
+    func hasSeenEvent(_ eventId: String) async throws -> Bool {
+        try await writer.read { db in
+            try Bool.fetchOne(db, sql: "SELECT 1 FROM seenEvent WHERE eventId = ?", arguments: [eventId]) ?? false
+        }
+    }
+
+    /// Notes an event notification's id; false when it was noted before (B2 delivers at least once).
+    func markEventSeen(_ eventId: String) async throws -> Bool {
+        try await writer.write { db in
+            try db.execute(
+                sql: "INSERT OR IGNORE INTO seenEvent (eventId, seenAt) VALUES (?, ?)",
+                arguments: [eventId, Int64(Date().timeIntervalSince1970 * 1000)])
+            return db.changesCount == 1
+        }
     }
 
     /// Records a finished copy.
