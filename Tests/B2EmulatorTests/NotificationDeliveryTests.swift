@@ -212,6 +212,31 @@ struct NotificationDeliveryTests {
         }
     }
 
+    @Test("--faults drop@notification fails deliveries without sending them; delay holds them and they arrive")
+    func injectedFaults() async throws {
+        try await WebhookReceiver.run { receiver, url in
+            let dropped = try FaultPlan(parsing: "drop:1@notification")
+            try await EmulatorHarness.run(configure: { $0.faults = dropped }) { base in
+                var client = base
+                _ = try await client.authorize()
+                let bucketId = try await client.createBucket("dropped-bucket")
+                #expect(try await NotificationRuleTests.set(client, bucketId, [Self.rule(url)]).status == .ok)
+                let advanced = try await ReplicationTests.advance(client, seconds: 61)
+                #expect(advanced["notifications"]?["delivered"] == 0)
+                #expect(receiver.deliveries.isEmpty)
+            }
+            let delayed = try FaultPlan(parsing: "delay-ms=50;delay:1@notification")
+            #expect(delayed.delayMilliseconds == 50)
+            try await EmulatorHarness.run(configure: { $0.faults = delayed }) { base in
+                var client = base
+                _ = try await client.authorize()
+                let bucketId = try await client.createBucket("delayed-bucket")
+                #expect(try await NotificationRuleTests.set(client, bucketId, [Self.rule(url)]).status == .ok)
+                #expect(Self.kinds(try await receiver.waitForEvents(1)) == ["b2:TestEvent -"])
+            }
+        }
+    }
+
     @Test("Only matching rules get an event: prefixes and event types decide, disabled rules get none")
     func matching() async throws {
         try await WebhookReceiver.run { receiver, url in
