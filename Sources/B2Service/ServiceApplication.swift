@@ -65,6 +65,7 @@ public enum ServiceApplication {
                 status: .ok, headers: [.contentType: "application/yaml"],
                 body: .init(byteBuffer: ByteBuffer(bytes: try openAPIDocument())))
         }
+        HookRoutes(configuration: configuration, worker: worker).add(to: router)
         let authenticated = router.group().add(
             middleware: BearerTokenMiddleware(
                 store: configuration.store, throttle: BadTokenThrottle(), now: configuration.now))

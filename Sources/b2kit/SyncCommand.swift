@@ -141,11 +141,10 @@ struct SyncCommand: AsyncParsableCommand {
     /// The request the arguments describe; `arguments` gives the interleaved order of the rules.
     private func request(arguments: [String]) throws -> SyncOperation.Request {
         do {
-            let isEvents = mode == "events"
-            guard let mode = isEvents ? .continuous : SyncMode(rawValue: mode) else {
+            guard let mode = SyncMode(rawValue: mode) else {
                 throw B2Error(.usage, "--mode must be one_time, scheduled, continuous or events, not '\(mode)'")
             }
-            let interval = self.interval ?? (isEvents ? 3600 : 60)
+            let interval = self.interval ?? (mode == .events ? 3600 : 60)
             _ = try listener()
             guard let comparison = SyncOptions.Comparison(rawValue: compare) else {
                 throw B2Error(.usage, "--compare must be size-mtime or checksum, not '\(compare)'")

@@ -15,9 +15,12 @@ struct SyncInput: Decodable, Sendable {
     var excludePatterns: [String]?
     var modifiedSince: String??
     var delete: Bool?
+    /// An `events` sync's hook secret: the notification rule's `hmacSha256SigningSecret` (write-only).
+    var hookSecret: String?
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case name, destination, delete
+        case hookSecret = "hook_secret"
         case connectionId = "connection_id"
         case sourcePath = "source_path"
         case syncMode = "sync_mode"
@@ -37,7 +40,7 @@ struct SyncInput: Decodable, Sendable {
         if let mode = try container.decodeIfPresent(String.self, forKey: .syncMode) {
             guard let known = SyncMode(rawValue: mode) else {
                 throw Problem.invalid(
-                    "sync_mode", "sync_mode must be one_time, scheduled or continuous, not \"\(mode)\"")
+                    "sync_mode", "sync_mode must be one_time, scheduled, continuous or events, not \"\(mode)\"")
             }
             syncMode = known
         }
@@ -48,6 +51,12 @@ struct SyncInput: Decodable, Sendable {
             modifiedSince = .some(try container.decodeIfPresent(String.self, forKey: .modifiedSince))
         }
         delete = try container.decodeIfPresent(Bool.self, forKey: .delete)
+        hookSecret = try container.decodeIfPresent(String.self, forKey: .hookSecret)
+        if let hookSecret,
+            hookSecret.utf8.count != 32 || !hookSecret.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) })
+        {
+            throw Problem.invalid("hook_secret", "hook_secret must be 32 letters and digits, as B2's signing secret is")
+        }
     }
 
     /// This input applied over `record` (or over nothing, for a creation), checked as a whole; the local side must
@@ -70,7 +79,13 @@ struct SyncInput: Decodable, Sendable {
             throw Problem.invalid(
                 "polling_interval_seconds",
                 "polling_interval_seconds must be \(Self.intervals.lowerBound) to \(Self.intervals.upperBound) (a day) "
-                    + "for scheduled and continuous syncs, not \(interval)")
+                    + "for scheduled, continuous and events syncs, not \(interval)")
+        }
+        if mode == .events, hookSecret == nil, record?.sealedHookSecret == nil {
+            throw Problem.invalid(
+                "hook_secret",
+                "An events sync needs hook_secret: the 32-character signing secret of the bucket's notification rule "
+                    + "that posts to /v1/hooks/{id}")
         }
         let source = try need(sourcePath, record?.sourcePath, "source_path")
         let target = try need(destination, record?.destination, "destination")
@@ -122,9 +137,12 @@ struct SyncOutput: Encodable, Sendable {
     var updatedAt: Date
     var createdBy: String?
     var updatedBy: String?
+    /// Where B2 posts an `events` sync's notifications (nil for the other modes).
+    var hookPath: String?
 
     enum CodingKeys: String, CodingKey {
         case id, name, destination, delete, paused
+        case hookPath = "hook_path"
         case connectionId = "connection_id"
         case sourcePath = "source_path"
         case syncMode = "sync_mode"
@@ -157,6 +175,7 @@ struct SyncOutput: Encodable, Sendable {
         updatedAt = record.updatedAt
         createdBy = record.createdBy
         updatedBy = record.updatedBy
+        hookPath = record.syncMode == SyncMode.events.rawValue ? "/v1/hooks/\(record.id)" : nil
     }
 
     func encode(to encoder: any Encoder) throws {
@@ -173,6 +192,7 @@ struct SyncOutput: Encodable, Sendable {
         try container.encode(modifiedSince, forKey: .modifiedSince)
         try container.encode(delete, forKey: .delete)
         try container.encode(paused, forKey: .paused)
+        try container.encodeIfPresent(hookPath, forKey: .hookPath)
         try container.encode(nextRunAt, forKey: .nextRunAt)
         try container.encode(createdAt, forKey: .createdAt)
         try container.encode(updatedAt, forKey: .updatedAt)

@@ -30,9 +30,10 @@ struct SyncRoutes: Sendable {
     @Sendable func create(_ request: Request, context: Context) async throws -> Response {
         let input = try await StrictJSON.decode(SyncInput.self, from: request)
         let now = configuration.now()
-        let record = try input.applied(
+        var record = try input.applied(
             to: nil, id: "sync_" + TokenIssuer.randomText(bytes: 12), now: now, roots: configuration.roots,
             by: context.token?.id)
+        try seal(input.hookSecret, into: &record)
         try await checkConnection(record)
         try await checkLimits(connectionId: record.connectionId)
         let first =
@@ -41,6 +42,12 @@ struct SyncRoutes: Sendable {
         try await configuration.store.insertSync(record, queueRun: first)
         worker.wake()
         return try JSONResponse.make(SyncOutput(record), status: .created)
+    }
+
+    /// Seals a hook secret given in the body into the record (a secret is never stored in plain text).
+    private func seal(_ secret: String?, into record: inout SyncRecord) throws {
+        guard let secret else { return }
+        record.sealedHookSecret = try configuration.secrets.seal(secret, for: record.id)
     }
 
     @Sendable func list(_ request: Request, context: Context) async throws -> Response {
@@ -57,6 +64,8 @@ struct SyncRoutes: Sendable {
         var record = try input.applied(
             to: existing, id: existing.id, now: configuration.now(), roots: configuration.roots,
             by: context.token?.id)
+        record.sealedHookSecret = existing.sealedHookSecret
+        try seal(input.hookSecret, into: &record)
         if record.syncMode != existing.syncMode || record.pollingIntervalSeconds != existing.pollingIntervalSeconds {
             record.nextRunAt = record.syncMode == SyncMode.oneTime.rawValue ? nil : configuration.now()
         }

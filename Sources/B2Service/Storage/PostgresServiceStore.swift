@@ -127,6 +127,10 @@ public struct PostgresServiceStore: ServiceStore {
                 ALTER TABLE tokens ADD COLUMN IF NOT EXISTS role TEXT NOT NULL DEFAULT 'operator',
                     ADD COLUMN IF NOT EXISTS "lastUsedAt" TIMESTAMPTZ
                 """, logger: logger)
+            try await connection.query(
+                """
+                ALTER TABLE syncs ADD COLUMN IF NOT EXISTS "sealedHookSecret" TEXT
+                """, logger: logger)
             for table in ["connections", "syncs"] {
                 try await connection.query(
                     """
@@ -272,24 +276,24 @@ public struct PostgresServiceStore: ServiceStore {
     static let syncColumns = """
         id, name, "connectionId", "sourcePath", destination, "syncMode", "pollingIntervalSeconds", \
         "includePatterns", "excludePatterns", "modifiedSince", "deleteExtraneous", paused, "nextRunAt", \
-        "createdAt", "updatedAt", "createdBy", "updatedBy"
+        "createdAt", "updatedAt", "createdBy", "updatedBy", "sealedHookSecret"
         """
 
     static func sync(_ row: PostgresRow) throws -> SyncRecord {
         let (
             id, name, connectionId, sourcePath, destination, syncMode, interval, includes, excludes, modifiedSince,
-            deleteExtraneous, paused, nextRunAt, createdAt, updatedAt, createdBy, updatedBy
+            deleteExtraneous, paused, nextRunAt, createdAt, updatedAt, createdBy, updatedBy, hookSecret
         ) = try row.decode(
             (
                 String, String, String, String, String, String, Int, [String], [String], String?, Bool, Bool, Date?,
-                Date, Date, String?, String?
+                Date, Date, String?, String?, String?
             ).self)
         return SyncRecord(
             id: id, name: name, connectionId: connectionId, sourcePath: sourcePath, destination: destination,
             syncMode: syncMode, pollingIntervalSeconds: interval, includePatterns: includes,
             excludePatterns: excludes, modifiedSince: modifiedSince, deleteExtraneous: deleteExtraneous,
             paused: paused, nextRunAt: nextRunAt, createdAt: createdAt, updatedAt: updatedAt, createdBy: createdBy,
-            updatedBy: updatedBy)
+            updatedBy: updatedBy, sealedHookSecret: hookSecret.flatMap { Data(base64Encoded: $0) })
     }
 
     static func insertQuery(_ sync: SyncRecord) -> PostgresQuery {
@@ -298,7 +302,8 @@ public struct PostgresServiceStore: ServiceStore {
         VALUES (\(sync.id), \(sync.name), \(sync.connectionId), \(sync.sourcePath), \(sync.destination),
                 \(sync.syncMode), \(sync.pollingIntervalSeconds), \(sync.includePatterns), \(sync.excludePatterns),
                 \(sync.modifiedSince), \(sync.deleteExtraneous), \(sync.paused), \(sync.nextRunAt),
-                \(sync.createdAt), \(sync.updatedAt), \(sync.createdBy), \(sync.updatedBy))
+                \(sync.createdAt), \(sync.updatedAt), \(sync.createdBy), \(sync.updatedBy),
+                \(sync.sealedHookSecret?.base64EncodedString()))
         """
     }
 
@@ -320,7 +325,8 @@ public struct PostgresServiceStore: ServiceStore {
                 "includePatterns" = \(sync.includePatterns), "excludePatterns" = \(sync.excludePatterns),
                 "modifiedSince" = \(sync.modifiedSince), "deleteExtraneous" = \(sync.deleteExtraneous),
                 paused = \(sync.paused), "nextRunAt" = \(sync.nextRunAt), "createdAt" = \(sync.createdAt),
-                "updatedAt" = \(sync.updatedAt), "createdBy" = \(sync.createdBy), "updatedBy" = \(sync.updatedBy)
+                "updatedAt" = \(sync.updatedAt), "createdBy" = \(sync.createdBy), "updatedBy" = \(sync.updatedBy),
+                "sealedHookSecret" = \(sync.sealedHookSecret?.base64EncodedString())
             WHERE id = \(sync.id)
             """, logger: logger)
     }
@@ -508,7 +514,7 @@ public struct PostgresServiceStore: ServiceStore {
             try await client.query(
                 """
                 SELECT \(unescaped: Self.syncColumns) FROM syncs
-                WHERE NOT paused AND "syncMode" IN ('scheduled', 'continuous')
+                WHERE NOT paused AND "syncMode" IN ('scheduled', 'continuous', 'events')
                 AND "nextRunAt" IS NOT NULL AND "nextRunAt" <= \(date)
                 AND NOT EXISTS (SELECT 1 FROM runs WHERE runs."syncId" = syncs.id
                                 AND runs.status IN ('queued', 'running'))

@@ -108,6 +108,9 @@ public struct SQLiteServiceStore: ServiceStore {
                 }
             }
         }
+        migrator.registerMigration("v3-hook-secrets") { db in
+            try db.alter(table: "syncs") { t in t.add(column: "sealedHookSecret", .blob) }
+        }
         return migrator
     }
 
@@ -281,7 +284,7 @@ public struct SQLiteServiceStore: ServiceStore {
             try SyncRecord.fetchAll(
                 db,
                 sql: """
-                    SELECT * FROM syncs WHERE paused = 0 AND syncMode IN ('scheduled', 'continuous')
+                    SELECT * FROM syncs WHERE paused = 0 AND syncMode IN ('scheduled', 'continuous', 'events')
                     AND nextRunAt IS NOT NULL AND nextRunAt <= ?
                     AND NOT EXISTS (SELECT 1 FROM runs WHERE runs.syncId = syncs.id
                                     AND runs.status IN ('queued', 'running'))

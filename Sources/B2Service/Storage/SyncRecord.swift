@@ -15,7 +15,7 @@ public struct SyncRecord: Codable, Sendable, Equatable, FetchableRecord, Persist
     public var sourcePath: String
     /// The destination: a local folder, or `b2://`/`s3://` for the reverse direction.
     public var destination: String
-    /// `one_time`, `scheduled` or `continuous`.
+    /// `one_time`, `scheduled`, `continuous` or `events`.
     public var syncMode: String
     /// Seconds between runs (scheduled, continuous).
     public var pollingIntervalSeconds: Int
@@ -39,4 +39,7 @@ public struct SyncRecord: Codable, Sendable, Equatable, FetchableRecord, Persist
     public var createdBy: String?
     /// The id of the token that last changed it.
     public var updatedBy: String?
+    /// An `events` sync's hook secret (the notification rule's `hmacSha256SigningSecret`), sealed (`SecretBox`);
+    /// never stored in plain text, never shown.
+    public var sealedHookSecret: Data? = nil
 }

@@ -9,6 +9,9 @@ public enum SyncMode: String, Codable, Sendable, CaseIterable {
     /// Again at once after a run that changed something, else an interval after the run ends: changes that keep
     /// arriving are followed without waiting.
     case continuous
+    /// As B2's event notifications arrive (`b2kit sync --mode events`, the service's hook route), with a full run
+    /// every interval, counted from each run's start, to reconcile what an event missed.
+    case events
 
     /// When the run after one that started at `started`, ended at `finished` and `changed` something should start.
     /// - Parameter interval: seconds between runs.
@@ -18,7 +21,7 @@ public enum SyncMode: String, Codable, Sendable, CaseIterable {
     {
         switch self {
         case .oneTime: nil
-        case .scheduled: max(started + interval, finished)
+        case .scheduled, .events: max(started + interval, finished)
         case .continuous: changed ? finished : finished + interval
         }
     }
