@@ -1,6 +1,7 @@
 """Two `b2kit service` processes sharing one PostgreSQL database (Debian's server, started by
 scripts/postgres-test-server on a loopback port): every trigger is executed exactly once, and a run whose process
-is killed mid-run is finished by the other process after the run's lease expires.
+is killed mid-run is finished by the other process after the run's lease expires, and an events sync fed by the
+emulator's notifications loses and repeats nothing when one process is killed.
 """
 
 from __future__ import annotations
@@ -237,3 +238,48 @@ def test_killed_process_run_is_finished_by_the_other_after_its_lease(shared, fre
     assert survivor.executed_runs() == [run_id]
     assert dying.executed_runs() == [run_id]
     assert survivor.stop() == 0, survivor.stderr_path.read_text(errors="replace")[-3000:]
+
+
+def test_events_sync_loses_and_repeats_nothing_when_a_process_is_killed(shared, fresh_emulator, tmp_path):
+    """An events sync on two processes: 1000 uploads by b2sdk at 50/s, the emulator posting each one's event to
+    one process's hook, and the other process killed halfway. Every object lands byte-identical, and each is copied
+    exactly once."""
+    from b2sdk.v2 import B2Api, InMemoryAccountInfo
+
+    token, start = shared
+    api = B2Api(InMemoryAccountInfo())
+    api.authorize_account(fresh_emulator.url, fresh_emulator.key_id, fresh_emulator.key)
+    bucket = api.create_bucket("pg-events", "allPrivate")
+    receiver, dying = start("receiver"), start("dying")
+    connection = connect(receiver.url, token, fresh_emulator)
+    secret = secrets.token_hex(16)
+    target = tmp_path / "roots" / "events-out"
+    status, sync = call(receiver.url, token, "POST", "/v1/syncs", {
+        "connection_id": connection, "source_path": "b2://pg-events/in", "destination": str(target),
+        "sync_mode": "events", "polling_interval_seconds": 3600, "hook_secret": secret, "delete": False,
+    })
+    assert status == 201, sync
+    bucket.set_notification_rules([{
+        "name": "service-hook", "eventTypes": ["b2:ObjectCreated:*"], "objectNamePrefix": "in/", "isEnabled": True,
+        "maxEventsPerBatch": 10, "targetConfiguration": {
+            "targetType": "webhook", "url": receiver.url + sync["hook_path"], "hmacSha256SigningSecret": secret}}])
+    blobs = {f"in/e{index:04}.bin": os.urandom(500 + index) for index in range(1000)}
+    started = time.monotonic()
+    for number, (name, data) in enumerate(blobs.items()):
+        bucket.upload_bytes(data, name)
+        if number == len(blobs) // 2:
+            dying.proc.send_signal(signal.SIGKILL)
+            dying.proc.wait()
+        time.sleep(max(0.0, started + (number + 1) / 50 - time.monotonic()))
+    deadline = time.monotonic() + 180
+    while time.monotonic() < deadline and len(list(target.glob("*.bin"))) < len(blobs):
+        time.sleep(0.1)
+    for name, data in blobs.items():
+        assert (target / name[3:]).read_bytes() == data, name
+    status, page = call(receiver.url, token, "GET", f"/v1/syncs/{sync['id']}/events?limit=1000")
+    assert status == 200, page
+    copies = [line["name"] for line in page["data"] if line.get("event") == "copied"]
+    assert sorted(copies) == sorted(name[3:] for name in blobs), "each object copied exactly once"
+    _, runs = call(receiver.url, token, "GET", f"/v1/syncs/{sync['id']}/runs?limit=1000")
+    assert any(run["trigger"] == "event" for run in runs["data"]), runs
+    assert receiver.stop() == 0, receiver.stderr_path.read_text(errors="replace")[-3000:]
