@@ -62,6 +62,7 @@ struct HookTests {
             }
 
             try await world.b2.upload(.bytes(ByteBuffer(string: "arrived")), to: bucket, as: "in/new.txt")
+            try await world.b2.upload(.bytes(ByteBuffer(string: "unannounced")), to: bucket, as: "in/other.txt")
             let body = Self.body(bucket: "svc-hooks", name: "in/new.txt", id: "ev-1")
             #expect(
                 try await Self.deliver(world, sync: sync, body: body, secret: "0" + Self.secret.dropFirst()).status
@@ -75,11 +76,19 @@ struct HookTests {
             let accepted = try await Self.deliver(world, sync: sync, body: body, secret: Self.secret)
             #expect(accepted.status == 202)
             #expect(accepted.json["trigger"] as? String == "event")
-            let path = world.root + "/hooked/new.txt"
-            for _ in 0..<600 where !FileManager.default.fileExists(atPath: path) {
+            #expect(accepted.json["object_names"] as? [String] == ["in/new.txt"])
+            let runId = try #require(accepted.json["id"] as? String)
+            var run: RunRecord?
+            for _ in 0..<600 {
+                run = try await world.store.run(id: runId)
+                if run?.isActive == false { break }
                 try await Task.sleep(for: .milliseconds(20))
             }
-            #expect(try String(contentsOfFile: path, encoding: .utf8) == "arrived")
+            #expect(run?.status == .succeeded)
+            // The run was limited to the delivery's name: the object no event named waits for a full run.
+            #expect(run?.copied == 1)
+            #expect(try String(contentsOfFile: world.root + "/hooked/new.txt", encoding: .utf8) == "arrived")
+            #expect(!FileManager.default.fileExists(atPath: world.root + "/hooked/other.txt"))
         }
     }
 }

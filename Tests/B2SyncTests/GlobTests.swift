@@ -105,3 +105,12 @@ struct GlobTests {
         } throws: { ($0 as? B2Error)?.message.contains("2024-05-01T12:00:00Z") == true }
     }
 }
+
+@Test("Glob.exactly matches one name only, its special characters literal")
+func exactGlob() throws {
+    let glob = try Glob.exactly("d[1]/a*{b}?.csv")
+    #expect(glob.matches("d[1]/a*{b}?.csv"))
+    for other in ["d1/ab.csv", "x/d[1]/a*{b}?.csv", "d[1]/a*{b}?.csvx", "d[1]/axx{b}y.csv"] {
+        #expect(!glob.matches(other), "\(other)")
+    }
+}

@@ -7,9 +7,9 @@ import Hummingbird
 /// `POST /v1/hooks/{sync_id}`: where B2 posts the event notifications of an `events` sync. No bearer token: the
 /// delivery is checked by its `x-bz-event-notification-signature` against the sync's `hook_secret` instead.
 ///
-/// A delivery naming objects queues a run of the sync (202). When a run is already queued, that run covers the
-/// delivery; when one is running, the route waits up to about 2.5 s (B2 gives a target 3 s) for it to end, and
-/// otherwise answers 503 so that B2 delivers again later. No event is dropped: an event is acknowledged only once
+/// A delivery naming objects queues a run of the sync limited to those names (202); when a run is already queued,
+/// the names join it (a full run covers them as it is). When one is running, the route waits up to about 2.5 s (B2
+/// gives a target 3 s) for it to end, and otherwise answers 503 so that B2 delivers again later. No event is dropped: an event is acknowledged only once
 /// a run that starts after it is queued. A signature that does not verify is 401, a body that is not an event
 /// notification 400, and neither changes anything.
 struct HookRoutes: Sendable {
@@ -45,13 +45,20 @@ struct HookRoutes: Sendable {
         } catch let error as B2Error {
             throw Problem(.badRequest, "Not an event notification", error.message)
         }
-        guard !sync.paused, notification.events.contains(where: { $0.objectName != nil }) else {
+        var names: [String] = []
+        for name in notification.events.compactMap(\.objectName) where !names.contains(name) { names.append(name) }
+        guard !sync.paused, !names.isEmpty else {
             return try JSONResponse.make(["status": sync.paused ? "paused" : "nothing to sync"])
         }
         for _ in 0..<25 {
-            let (run, created) = try await configuration.store.enqueue(
-                RunRecord.queued(syncId: sync.id, trigger: "event", at: configuration.now()))
-            if created || run.status == .queued {
+            var queued = RunRecord.queued(syncId: sync.id, trigger: "event", at: configuration.now())
+            queued.objectNames = names
+            let (run, created) = try await configuration.store.enqueue(queued)
+            if created {
+                worker.wake()
+                return try JSONResponse.make(RunOutput(run), status: .accepted)
+            }
+            if run.status == .queued, try await configuration.store.addObjectNames(names, toQueuedRun: run.id) {
                 worker.wake()
                 return try JSONResponse.make(RunOutput(run), status: .accepted)
             }

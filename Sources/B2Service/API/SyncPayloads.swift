@@ -217,9 +217,12 @@ struct RunOutput: Encodable, Sendable {
     var queuedAt: Date
     var startedAt: Date?
     var finishedAt: Date?
+    /// The B2 names an event run is limited to (nil: the whole sync).
+    var objectNames: [String]?
 
     enum CodingKeys: String, CodingKey {
         case id, status, trigger, copied, skipped, deleted, failed, bytes, errors, message
+        case objectNames = "object_names"
         case syncId = "sync_id"
         case queuedAt = "queued_at"
         case startedAt = "started_at"
@@ -241,6 +244,7 @@ struct RunOutput: Encodable, Sendable {
         queuedAt = record.queuedAt
         startedAt = record.startedAt
         finishedAt = record.finishedAt
+        objectNames = record.objectNames
     }
 
     func encode(to encoder: any Encoder) throws {
@@ -259,5 +263,6 @@ struct RunOutput: Encodable, Sendable {
         try container.encode(queuedAt, forKey: .queuedAt)
         try container.encode(startedAt, forKey: .startedAt)
         try container.encode(finishedAt, forKey: .finishedAt)
+        try container.encodeIfPresent(objectNames, forKey: .objectNames)
     }
 }

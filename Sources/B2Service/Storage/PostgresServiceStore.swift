@@ -131,6 +131,10 @@ public struct PostgresServiceStore: ServiceStore {
                 """
                 ALTER TABLE syncs ADD COLUMN IF NOT EXISTS "sealedHookSecret" TEXT
                 """, logger: logger)
+            try await connection.query(
+                """
+                ALTER TABLE runs ADD COLUMN IF NOT EXISTS "objectNames" TEXT[]
+                """, logger: logger)
             for table in ["connections", "syncs"] {
                 try await connection.query(
                     """
@@ -357,7 +361,7 @@ public struct PostgresServiceStore: ServiceStore {
 
     static let runColumns = """
         id, "syncId", status, trigger, copied, skipped, deleted, failed, bytes, errors, message, "queuedAt", \
-        "startedAt", "finishedAt"
+        "startedAt", "finishedAt", "objectNames"
         """
 
     static let qualifiedRunColumns = runColumns.split(separator: ",")
@@ -366,9 +370,13 @@ public struct PostgresServiceStore: ServiceStore {
     static func run(_ row: PostgresRow) throws -> RunRecord {
         let (
             id, syncId, status, trigger, copied, skipped, deleted, failed, bytes, errors, message, queuedAt,
-            startedAt, finishedAt
+            startedAt, finishedAt, objectNames
         ) = try row.decode(
-            (String, String, String, String, Int, Int, Int, Int, Int64, [String], String?, Date, Date?, Date?).self)
+            (
+                String, String, String, String, Int, Int, Int, Int, Int64, [String], String?, Date, Date?, Date?,
+                [String]?
+            )
+            .self)
         guard let status = RunRecord.Status(rawValue: status) else {
             throw B2Error(
                 .localFile,
@@ -378,7 +386,7 @@ public struct PostgresServiceStore: ServiceStore {
         return RunRecord(
             id: id, syncId: syncId, status: status, trigger: trigger, copied: copied, skipped: skipped,
             deleted: deleted, failed: failed, bytes: bytes, errors: errors, message: message, queuedAt: queuedAt,
-            startedAt: startedAt, finishedAt: finishedAt)
+            startedAt: startedAt, finishedAt: finishedAt, objectNames: objectNames)
     }
 
     static func insertQuery(_ run: RunRecord) -> PostgresQuery {
@@ -386,7 +394,7 @@ public struct PostgresServiceStore: ServiceStore {
         INSERT INTO runs (\(unescaped: runColumns))
         VALUES (\(run.id), \(run.syncId), \(run.status.rawValue), \(run.trigger), \(run.copied), \(run.skipped),
                 \(run.deleted), \(run.failed), \(run.bytes), \(run.errors), \(run.message), \(run.queuedAt),
-                \(run.startedAt), \(run.finishedAt))
+                \(run.startedAt), \(run.finishedAt), \(run.objectNames))
         """
     }
 
@@ -399,12 +407,23 @@ public struct PostgresServiceStore: ServiceStore {
                 INSERT INTO runs (\(unescaped: Self.runColumns))
                 VALUES (\(run.id), \(run.syncId), \(run.status.rawValue), \(run.trigger), \(run.copied), \(run.skipped),
                         \(run.deleted), \(run.failed), \(run.bytes), \(run.errors), \(run.message), \(run.queuedAt),
-                        \(run.startedAt), \(run.finishedAt))
+                        \(run.startedAt), \(run.finishedAt), \(run.objectNames))
                 ON CONFLICT ("syncId") WHERE status IN ('queued', 'running') DO NOTHING RETURNING id
                 """, logger: logger), { try $0.decode(String.self) })
         if inserted != nil { return (run, true) }
         if let active = try await activeRun(syncId: run.syncId) { return (active, false) }
         return try await enqueue(run)
+    }
+
+    /// As `ServiceStore` documents it: one statement, so a claim between the check and the change cannot happen.
+    public func addObjectNames(_ names: [String], toQueuedRun id: String) async throws -> Bool {
+        try await first(
+            try await client.query(
+                """
+                UPDATE runs SET "objectNames" = CASE WHEN "objectNames" IS NULL THEN NULL
+                    ELSE array_cat("objectNames", \(names)) END
+                WHERE id = \(id) AND status = 'queued' RETURNING id
+                """, logger: logger), { try $0.decode(String.self) }) != nil
     }
 
     /// As `ServiceStore` documents it.

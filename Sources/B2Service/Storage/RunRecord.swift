@@ -24,7 +24,7 @@ public struct RunRecord: Codable, Sendable, Equatable, FetchableRecord, Persista
     public var syncId: String
     /// Where the run is.
     public var status: Status
-    /// `manual`, `schedule` or `creation`.
+    /// `manual`, `schedule`, `creation` or `event`.
     public var trigger: String
     /// Objects copied.
     public var copied: Int
@@ -46,6 +46,8 @@ public struct RunRecord: Codable, Sendable, Equatable, FetchableRecord, Persista
     public var startedAt: Date?
     /// When it ended.
     public var finishedAt: Date?
+    /// The B2 names an event run is limited to (events delivered to the sync's hook); nil for a full run.
+    public var objectNames: [String]? = nil
 
     /// True while queued or running.
     public var isActive: Bool { status == .queued || status == .running }

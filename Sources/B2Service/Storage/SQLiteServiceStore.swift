@@ -110,6 +110,7 @@ public struct SQLiteServiceStore: ServiceStore {
         }
         migrator.registerMigration("v3-hook-secrets") { db in
             try db.alter(table: "syncs") { t in t.add(column: "sealedHookSecret", .blob) }
+            try db.alter(table: "runs") { t in t.add(column: "objectNames", .text) }
         }
         return migrator
     }
@@ -211,6 +212,17 @@ public struct SQLiteServiceStore: ServiceStore {
             if let active = try Self.active(db, syncId: run.syncId) { return (active, false) }
             try run.insert(db)
             return (run, true)
+        }
+    }
+
+    /// As `ServiceStore` documents it.
+    public func addObjectNames(_ names: [String], toQueuedRun id: String) async throws -> Bool {
+        try await writer.write { db in
+            guard var run = try RunRecord.fetchOne(db, key: id), run.status == .queued else { return false }
+            guard let listed = run.objectNames else { return true }
+            run.objectNames = listed + names.filter { !listed.contains($0) }
+            try run.update(db)
+            return true
         }
     }
 

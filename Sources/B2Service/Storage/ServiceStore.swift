@@ -44,6 +44,9 @@ public protocol ServiceStore: Sendable {
 
     /// Queues `run` unless its sync has an active run, which is returned instead (with `false`).
     func enqueue(_ run: RunRecord) async throws -> (run: RunRecord, created: Bool)
+    /// Adds `names` to the run with the id while it is still queued (a full run already covers them); false once
+    /// it is running or over, when a later run must cover them.
+    func addObjectNames(_ names: [String], toQueuedRun id: String) async throws -> Bool
     /// The run with the id, if any.
     func run(id: String) async throws -> RunRecord?
     /// The newest runs of a sync.

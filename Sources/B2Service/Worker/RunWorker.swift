@@ -94,7 +94,10 @@ public struct RunWorker: Service {
             guard let connection = try await store.connection(id: found.connectionId) else {
                 throw B2Error(.configuration, "The sync's connection was deleted: point the sync at another one")
             }
-            guard let summary = try await runLeased(run.id, { try await runEngine(found, connection) }) else {
+            guard
+                let summary = try await runLeased(
+                    run.id, { [names = run.objectNames] in try await runEngine(found, connection, limitedTo: names) })
+            else {
                 configuration.logger.warning("Another process took over a run", metadata: ["service.run": "\(run.id)"])
                 return
             }
@@ -130,7 +133,10 @@ public struct RunWorker: Service {
         }
     }
 
-    func runEngine(_ sync: SyncRecord, _ connection: ConnectionRecord) async throws -> SyncSummary {
+    /// Runs the sync once: all of it, or only the B2 names an event run lists (those the sync's filter takes).
+    func runEngine(_ sync: SyncRecord, _ connection: ConnectionRecord, limitedTo objectNames: [String]? = nil)
+        async throws -> SyncSummary
+    {
         let key = try configuration.secrets.open(connection.sealedKey, for: connection.id)
         let client = B2Client(
             keyId: connection.keyId, applicationKey: key, apiBaseURL: configuration.b2APIURL,
@@ -155,10 +161,24 @@ public struct RunWorker: Service {
         try FileManager.default.createDirectory(
             atPath: configuration.stateDirectory, withIntermediateDirectories: true)
         let state = try SyncState(path: Self.statePath(of: sync.id, in: configuration.stateDirectory))
+        var filter = try Validation.filter(
+            include: sync.includePatterns, exclude: sync.excludePatterns, modifiedSince: sync.modifiedSince)
+        if let objectNames {
+            guard case .bucket(let path) = source else {
+                throw B2Error(.configuration, "An event run needs a bucket source: recreate the sync")
+            }
+            let prefix = path.key.isEmpty || path.key.hasSuffix("/") ? path.key : path.key + "/"
+            let names = objectNames.compactMap { name in
+                name.utf8.starts(with: prefix.utf8)
+                    ? String(decoding: name.utf8.dropFirst(prefix.utf8.count), as: UTF8.self) : nil
+            }.filter { !$0.isEmpty && !$0.hasSuffix("/") && filter.includes($0) }
+            // No name of the sync's: nothing to do (an empty rule list would take every name).
+            guard !names.isEmpty else { return SyncSummary() }
+            filter = SyncFilter(
+                rules: try names.map { .include(try Glob.exactly($0)) }, modifiedSince: filter.modifiedSince)
+        }
         let options = SyncOptions(
-            filter: try Validation.filter(
-                include: sync.includePatterns, exclude: sync.excludePatterns, modifiedSince: sync.modifiedSince),
-            delete: sync.deleteExtraneous, confinement: try LocalConfinement(folders: [local]))
+            filter: filter, delete: sync.deleteExtraneous, confinement: try LocalConfinement(folders: [local]))
         let events = try SyncEventLog(
             path: Self.eventsPath(of: sync.id, in: configuration.stateDirectory), destination: destination)
         let engine = SyncEngine(client: client, state: state, logger: configuration.logger) { events.append($0) }

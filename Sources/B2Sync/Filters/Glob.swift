@@ -22,6 +22,16 @@ public struct Glob: Sendable, Hashable, CustomStringConvertible {
         case characterClass(negated: Bool, ranges: [ClosedRange<Unicode.Scalar>])
     }
 
+    /// The glob that matches exactly `name` (anchored at the root, every special character made literal).
+    public static func exactly(_ name: String) throws -> Glob {
+        var pattern = "/"
+        for character in name {
+            if "\\*?[]{}".contains(character) { pattern.append("\\") }
+            pattern.append(character)
+        }
+        return try Glob(pattern)
+    }
+
     /// Compiles a pattern.
     /// - Throws: `B2Error` with code `.usage` naming the problem (an unclosed `[` or `{`, a trailing `\`, an empty
     ///   pattern).
