@@ -26,5 +26,10 @@ public enum EventNotificationSignature {
         }
     }
 
+    /// True for a secret of the shape B2 takes as `hmacSha256SigningSecret`: 32 ASCII letters and digits.
+    public static func isValidSecret(_ secret: String) -> Bool {
+        secret.utf8.count == 32 && secret.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber) }
+    }
+
     private static func key(_ secret: String) -> SymmetricKey { SymmetricKey(data: Array(secret.utf8)) }
 }

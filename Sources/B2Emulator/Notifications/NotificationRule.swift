@@ -1,4 +1,5 @@
 import B2JSON
+import B2SigV4
 import Foundation
 import GRDB
 
@@ -132,9 +133,7 @@ enum NotificationRules {
         try checkURL(url, rule: name)
         var secret: String?
         if let value = target["hmacSha256SigningSecret"], value != .null {
-            guard case .string(let text) = value, text.utf8.count == 32,
-                text.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) })
-            else {
+            guard case .string(let text) = value, EventNotificationSignature.isValidSecret(text) else {
                 throw B2APIError.badRequest("Rule \(name): hmacSha256SigningSecret must be 32 letters and digits")
             }
             secret = text

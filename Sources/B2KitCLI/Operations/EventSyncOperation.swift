@@ -1,5 +1,6 @@
 import B2JSON
 import B2Kit
+import B2SigV4
 import B2Sync
 import Foundation
 import HTTPTypes
@@ -35,8 +36,7 @@ public enum EventSyncOperation {
             else {
                 throw B2Error(.usage, "--listen takes HOST:PORT, such as 127.0.0.1:8787, not '\(listen)'")
             }
-            if let secret, secret.utf8.count != 32 || !secret.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) })
-            {
+            if let secret, !EventNotificationSignature.isValidSecret(secret) {
                 throw B2Error(.usage, "--secret must be 32 letters and digits, as B2's hmacSha256SigningSecret is")
             }
             host = String(listen[..<colon])
@@ -118,16 +118,10 @@ public enum EventSyncOperation {
                         registered = try await register(client, request: request, url: url, secret: secret ?? "")
                         context.say("registered notification rule \(registered!.1) on \(request.source)")
                     } catch let error as B2Error where isNotEnabled(error) {
+                        // No events will come: the full syncs below, every interval, are all there is.
                         context.standardError(
                             "b2kit: the account cannot have event notification rules (\(error.message)): polling "
                                 + "every \(Int(request.interval)) s instead (--mode continuous)\n")
-                        var polled = last
-                        while !(try await stop.wait(upTo: .seconds(request.interval))) {
-                            polled = try await fullSync(context, engine, request, stop: stop, run: 2)
-                        }
-                        queue.finish()
-                        group.cancelAll()
-                        return polled
                     }
                 }
                 var reconciled = last

@@ -1,3 +1,4 @@
+import B2SigV4
 import B2Sync
 import Foundation
 
@@ -52,9 +53,7 @@ struct SyncInput: Decodable, Sendable {
         }
         delete = try container.decodeIfPresent(Bool.self, forKey: .delete)
         hookSecret = try container.decodeIfPresent(String.self, forKey: .hookSecret)
-        if let hookSecret,
-            hookSecret.utf8.count != 32 || !hookSecret.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) })
-        {
+        if let hookSecret, !EventNotificationSignature.isValidSecret(hookSecret) {
             throw Problem.invalid("hook_secret", "hook_secret must be 32 letters and digits, as B2's signing secret is")
         }
     }
